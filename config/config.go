@@ -1,0 +1,276 @@
+// Package config loads nayose's YAML configuration: strictly (an unknown key
+// is an error), with ${VAR} expansion, defaults, and every problem reported
+// at once with its file:line:column.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is a whole nayose configuration.
+type Config struct {
+	// Timezone is used for schedules, "today" and what people read; the
+	// database always holds UTC. Default Asia/Tokyo.
+	Timezone Location `yaml:"timezone"`
+	Log      Log      `yaml:"log"`
+	Database Database `yaml:"database"`
+	HTTP     HTTP     `yaml:"http"`
+	Mapping  Mapping  `yaml:"mapping"`
+	// Connectors are the sources to pull, each on its own schedule.
+	Connectors []Connector `yaml:"connectors"`
+
+	// File is the path the configuration was loaded from.
+	File string `yaml:"-"`
+	// Dir is the directory of File; relative paths in the configuration
+	// are read from there.
+	Dir string `yaml:"-"`
+}
+
+// Log sets how the daemon logs.
+type Log struct {
+	// Level is debug, info, warn or error. Default info.
+	Level string `yaml:"level"`
+	// Format is text or json. Default text.
+	Format string `yaml:"format"`
+}
+
+// Database says where the unified tables live.
+type Database struct {
+	// Driver is sqlite (embedded, the default) or mysql (MySQL or MariaDB).
+	Driver string `yaml:"driver"`
+	// Path is the SQLite file, relative to the config file. Default nayose.db.
+	Path string `yaml:"path"`
+	// DSN is the MySQL data source name,
+	// "user:password@tcp(host:3306)/nayose?parseTime=true". It holds a
+	// password, so it is a Secret.
+	DSN Secret `yaml:"dsn"`
+	// MaxOpenConns caps the connection pool (MySQL). Default 10.
+	MaxOpenConns int `yaml:"max_open_conns"`
+}
+
+// HTTP configures the daemon's listener for health checks and metrics.
+type HTTP struct {
+	// Listen is host:port; empty turns the listener off. Default 127.0.0.1:8080.
+	Listen string `yaml:"listen"`
+}
+
+// Mapping configures normalization and identity linking.
+type Mapping struct {
+	// DefaultRegion is the ISO 3166 country assumed for phone numbers
+	// written without a country code. Default JP.
+	DefaultRegion string `yaml:"default_region"`
+}
+
+// Connector is one configured source.
+type Connector struct {
+	// Name identifies the connector in the database, logs and metrics:
+	// lower-case letters, digits and underscores, unique.
+	Name string `yaml:"name"`
+	// Type selects the connector implementation ("csv", ...).
+	Type string `yaml:"type"`
+	// Schedule is when the daemon runs the connector, in Timezone.
+	Schedule Schedule `yaml:"schedule"`
+	// Timeout bounds one run. Default 30m.
+	Timeout Duration `yaml:"timeout"`
+	// RunOnStart runs the connector once as soon as the daemon starts.
+	// Default true.
+	RunOnStart bool `yaml:"run_on_start"`
+	// Options is the connector's own block, decoded by its type.
+	Options yaml.Node `yaml:"options"`
+
+	// Path is where the connector sits in the file, "connectors[2]".
+	Path string `yaml:"-"`
+}
+
+// Defaults returns the configuration an empty file means.
+func Defaults() Config {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		panic(fmt.Sprintf("config: time zone database has no Asia/Tokyo: %v", err))
+	}
+	return Config{
+		Timezone: Location{tokyo},
+		Log:      Log{Level: "info", Format: "text"},
+		Database: Database{Driver: "sqlite", Path: "nayose.db", MaxOpenConns: 10},
+		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
+		Mapping:  Mapping{DefaultRegion: "JP"},
+	}
+}
+
+// connectorDefaults fills a connector before its block is decoded over it.
+func connectorDefaults() Connector {
+	return Connector{Timeout: Duration(30 * time.Minute), RunOnStart: true}
+}
+
+var connectorName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+// Load reads, expands and decodes the file at path. The error, if any, is
+// Problems: every problem in the file, each with its position. Connector
+// options are only checked for shape here; their types check them in full.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	return Parse(path, data, os.LookupEnv)
+}
+
+// Parse is Load for a file already in memory; lookup resolves ${VAR}.
+func Parse(path string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	c := NewChecker(path)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Problems{syntaxProblem(path, err)}
+	}
+	cfg := Defaults()
+	cfg.File = path
+	cfg.Dir = filepath.Dir(path)
+	if len(doc.Content) == 0 {
+		return &cfg, nil
+	}
+	expandEnv(c, &doc, "", lookup)
+	root := doc.Content[0]
+
+	// Connectors get their defaults per item, so decode them separately.
+	var connectorsNode *yaml.Node
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "connectors" {
+				connectorsNode = root.Content[i+1]
+				root.Content = append(root.Content[:i:i], root.Content[i+2:]...)
+				break
+			}
+		}
+	}
+	c.Decode(root, "", &cfg)
+	if connectorsNode != nil {
+		cfg.Connectors = decodeConnectors(c, connectorsNode)
+	}
+	cfg.validate(c)
+	if err := c.Problems().Err(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+func decodeConnectors(c *Checker, node *yaml.Node) []Connector {
+	c.nodes["connectors"] = node
+	if node.Kind != yaml.SequenceNode {
+		if node.Tag != "!!null" {
+			c.At(node, "connectors", "expected a list of connectors, found %s", describe(node))
+		}
+		return nil
+	}
+	out := make([]Connector, len(node.Content))
+	for i, item := range node.Content {
+		out[i] = connectorDefaults()
+		out[i].Path = fmt.Sprintf("connectors[%d]", i)
+		c.Decode(item, out[i].Path, &out[i])
+	}
+	return out
+}
+
+func (cfg *Config) validate(c *Checker) {
+	switch cfg.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		c.Errorf("log.level", "%q is not a level (allowed: debug, info, warn, error)", cfg.Log.Level)
+	}
+	switch cfg.Log.Format {
+	case "text", "json":
+	default:
+		c.Errorf("log.format", "%q is not a format (allowed: text, json)", cfg.Log.Format)
+	}
+	switch cfg.Database.Driver {
+	case "sqlite":
+		if cfg.Database.Path == "" {
+			c.Errorf("database.path", "the SQLite file path is empty")
+		}
+		if cfg.Database.DSN != "" {
+			c.Errorf("database.dsn", "dsn is for driver mysql; SQLite takes path")
+		}
+	case "mysql":
+		if cfg.Database.DSN == "" {
+			c.Errorf("database", "driver mysql needs dsn, like \"user:password@tcp(127.0.0.1:3306)/nayose\"")
+		}
+	default:
+		msg := fmt.Sprintf("%q is not a database driver (allowed: sqlite, mysql)", cfg.Database.Driver)
+		if s, ok := Closest(cfg.Database.Driver, []string{"sqlite", "mysql"}); ok {
+			msg = fmt.Sprintf("%q is not a database driver (did you mean %q?)", cfg.Database.Driver, s)
+		}
+		c.Errorf("database.driver", "%s", msg)
+	}
+	if cfg.Database.MaxOpenConns < 1 {
+		c.Errorf("database.max_open_conns", "must be at least 1")
+	}
+	if len(cfg.Mapping.DefaultRegion) != 2 {
+		c.Errorf("mapping.default_region", "%q is not a two-letter country code (like JP or US)", cfg.Mapping.DefaultRegion)
+	}
+	names := map[string]string{}
+	for _, conn := range cfg.Connectors {
+		switch {
+		case conn.Name == "":
+			c.Errorf(conn.Path, "connector has no name")
+		case !connectorName.MatchString(conn.Name):
+			c.Errorf(conn.Path+".name", "%q is not a valid name (lower-case letters, digits and _, starting with a letter)", conn.Name)
+		case names[conn.Name] != "":
+			c.Errorf(conn.Path+".name", "name %q is already used by %s", conn.Name, names[conn.Name])
+		default:
+			names[conn.Name] = conn.Path
+		}
+		if conn.Type == "" {
+			c.Errorf(conn.Path, "connector %q has no type", conn.Name)
+		}
+		if conn.Schedule.Spec == "" && !c.hasProblemAt(conn.Path+".schedule") {
+			c.Errorf(conn.Path, "connector %q has no schedule (like \"@every 1h\" or \"0 9 * * *\")", conn.Name)
+		}
+		if conn.Timeout <= 0 {
+			c.Errorf(conn.Path+".timeout", "timeout must be more than zero")
+		}
+	}
+}
+
+func (c *Checker) hasProblemAt(path string) bool {
+	for _, p := range c.problems {
+		if p.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// syntaxProblem turns a YAML syntax error into a positioned Problem.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func syntaxProblem(path string, err error) Problem {
+	p := Problem{File: path, Msg: err.Error()}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		fmt.Sscan(m[1], &p.Line)
+		p.Column = 1
+		p.Msg = "YAML syntax: " + m[2]
+	}
+	return p
+}
+
+// DatabasePath returns the SQLite file path, resolved against the config's
+// directory.
+func (cfg *Config) DatabasePath() string {
+	if filepath.IsAbs(cfg.Database.Path) {
+		return cfg.Database.Path
+	}
+	return filepath.Join(cfg.Dir, cfg.Database.Path)
+}
+
+// Resolve returns a path from the configuration resolved against its directory.
+func (cfg *Config) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(cfg.Dir, p)
+}

@@ -1,0 +1,131 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Secret is a string that never prints: fmt, slog, JSON and YAML all show
+// "<secret>". Call Reveal where the real value is needed, and only there.
+type Secret string
+
+const redacted = "<secret>"
+
+// Reveal returns the secret's real value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns "<secret>", or "" for an empty secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString keeps %#v from printing the value.
+func (s Secret) GoString() string { return `config.Secret("` + s.String() + `")` }
+
+// Format keeps every fmt verb (%s, %v, %q, %x...) from printing the value.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", s.String())
+		return
+	}
+	fmt.Fprint(f, s.String())
+}
+
+// LogValue keeps slog from printing the value.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText keeps encoders from printing the value.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// MarshalYAML keeps YAML output from printing the value.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// UnmarshalYAML reads the secret from a scalar.
+func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("expected a single text value")
+	}
+	*s = Secret(n.Value)
+	return nil
+}
+
+// Duration is a time.Duration written as "90s", "5m", "1h30m".
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (write it like 90s, 5m or 1h30m)", n.Value)
+	}
+	if v < 0 {
+		return fmt.Errorf("%q: a duration cannot be negative", n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration back as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Std returns d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Location is a time zone from the IANA database, written as its name
+// ("Asia/Tokyo", "UTC").
+type Location struct{ *time.Location }
+
+// UnmarshalYAML loads the named zone.
+func (l *Location) UnmarshalYAML(n *yaml.Node) error {
+	loc, err := time.LoadLocation(n.Value)
+	if err != nil || n.Value == "" || n.Value == "Local" {
+		return fmt.Errorf("%q is not a time zone name (write it like Asia/Tokyo or UTC)", n.Value)
+	}
+	l.Location = loc
+	return nil
+}
+
+// MarshalYAML writes the zone's name.
+func (l Location) MarshalYAML() (any, error) { return l.String(), nil }
+
+// scheduleParser accepts what the daemon runs: 5-field cron specs and the
+// descriptors (@every 1h, @hourly, @daily...).
+var scheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// Schedule is a validated cron spec: five fields ("0 9 * * 1-5"), "@every 1h",
+// or a descriptor such as "@hourly". It is read in the configured timezone.
+type Schedule struct {
+	Spec string
+	cron.Schedule
+}
+
+// UnmarshalYAML parses and checks the spec.
+func (s *Schedule) UnmarshalYAML(n *yaml.Node) error {
+	return s.parse(n.Value)
+}
+
+func (s *Schedule) parse(spec string) error {
+	sched, err := scheduleParser.Parse(spec)
+	if err != nil {
+		return fmt.Errorf("%q is not a schedule: %v (write 5 cron fields like \"0 9 * * *\", or \"@every 1h\", \"@hourly\", \"@daily\")", spec, err)
+	}
+	s.Spec, s.Schedule = spec, sched
+	return nil
+}
+
+// MarshalYAML writes the spec.
+func (s Schedule) MarshalYAML() (any, error) { return s.Spec, nil }
+
+// ParseSchedule parses a spec as the config file would.
+func ParseSchedule(spec string) (Schedule, error) {
+	var s Schedule
+	err := s.parse(spec)
+	return s, err
+}

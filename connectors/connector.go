@@ -1,0 +1,150 @@
+// Package connectors defines what a source of customer data is and how the
+// engine reads it, and keeps the registry of connector types. One package
+// per vendor implements it (connectors/csv, ...); connectors/all links them.
+package connectors
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/nayose/nayose/config"
+	"go.yaml.in/yaml/v3"
+)
+
+// Stream is one kind of record a source offers ("customers", "orders"),
+// read incrementally from a cursor.
+type Stream interface {
+	// Name identifies the stream within its connector; it keys the saved
+	// cursor, so it must not change between releases.
+	Name() string
+
+	// Pages reads the records after cursor ("" for the beginning) as a
+	// sequence of pages. Each page carries the cursor after it; the engine
+	// commits the page's records and that cursor in one transaction before
+	// asking for the next page, and stops early (break) on cancellation or a
+	// failed commit. A non-nil error ends the sequence: pages yielded before
+	// it stay committed and the next run resumes from the last committed
+	// cursor. Records that cannot be read are not errors: they travel as
+	// Page.Rejects and the stream goes on. Pages must respect ctx and return
+	// promptly once it is done.
+	Pages(ctx context.Context, cursor string) iter.Seq2[Page, error]
+}
+
+// Source is a configured connector: the streams it offers, in the order the
+// engine runs them (identities before the activities that refer to them).
+type Source interface {
+	Streams() []Stream
+}
+
+// Env is what the daemon gives a connector when building it.
+type Env struct {
+	// Name is the connector's configured name; records are stored under it.
+	Name string
+	// Dir is the configuration file's directory; relative paths are read
+	// from there.
+	Dir string
+	// Location is the configured time zone, for source times written
+	// without one.
+	Location *time.Location
+	// Logger is scoped to the connector.
+	Logger *slog.Logger
+}
+
+// Type is a kind of connector, registered under its `type:` name.
+type Type struct {
+	// Options returns a pointer to a new options value holding its defaults.
+	// The connector's `options:` block is decoded over it strictly; if it
+	// implements config.Validator it is then validated.
+	Options func() any
+	// New builds the source from decoded, valid options. It has no side
+	// effects and does not touch the network or files.
+	New func(env Env, options any) (Source, error)
+}
+
+// Registry maps `type:` names to connector types.
+type Registry struct {
+	types map[string]Type
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{types: map[string]Type{}} }
+
+// Register adds a type. It panics when the name is taken: two connectors
+// under one name is a programming error.
+func (r *Registry) Register(name string, t Type) {
+	if _, dup := r.types[name]; dup {
+		panic(fmt.Sprintf("connectors: type %q registered twice", name))
+	}
+	if t.Options == nil || t.New == nil {
+		panic(fmt.Sprintf("connectors: type %q needs Options and New", name))
+	}
+	r.types[name] = t
+}
+
+// Names returns the registered type names, sorted.
+func (r *Registry) Names() []string {
+	names := make([]string, 0, len(r.types))
+	for n := range r.types {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Connector is a configured, built connector.
+type Connector struct {
+	Config config.Connector
+	Source Source
+}
+
+// Build decodes and checks every connector's options and builds its source.
+// The error, if any, is config.Problems listing every problem found.
+func (r *Registry) Build(cfg *config.Config, log *slog.Logger) ([]Connector, error) {
+	c := config.NewChecker(cfg.File)
+	var out []Connector
+	for _, cc := range cfg.Connectors {
+		t, ok := r.types[cc.Type]
+		if !ok {
+			if cc.Type != "" {
+				c.Errorf(cc.Path+".type", "%s", unknownType(cc.Type, r.Names()))
+			}
+			continue
+		}
+		opts := t.Options()
+		node := cc.Options
+		if node.Kind == 0 {
+			node = yaml.Node{Kind: yaml.MappingNode, Line: 0}
+		}
+		before := len(c.Problems())
+		c.Decode(&node, cc.Path+".options", opts)
+		if len(c.Problems()) > before {
+			continue
+		}
+		src, err := t.New(Env{
+			Name:     cc.Name,
+			Dir:      cfg.Dir,
+			Location: cfg.Timezone.Location,
+			Logger:   log.With("connector", cc.Name),
+		}, opts)
+		if err != nil {
+			c.Errorf(cc.Path+".options", "%v", err)
+			continue
+		}
+		out = append(out, Connector{Config: cc, Source: src})
+	}
+	if err := c.Problems().Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func unknownType(typ string, names []string) string {
+	if best, ok := config.Closest(typ, names); ok {
+		return fmt.Sprintf("unknown connector type %q (did you mean %q?)", typ, best)
+	}
+	return fmt.Sprintf("unknown connector type %q (available: %v)", typ, names)
+}

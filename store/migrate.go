@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one versioned change to the schema. Versions only grow;
+// a released migration never changes.
+type migration struct {
+	version int
+	name    string
+	// statements returns the SQL for a dialect.
+	statements func(dialect string) []string
+}
+
+var migrations = []migration{
+	{version: 1, name: "unified tables", statements: func(dialect string) []string {
+		var out []string
+		for _, t := range schemaV1 {
+			out = append(out, t.create(dialect)...)
+		}
+		return out
+	}},
+}
+
+// Migrate brings the schema up to date, recording each applied version in
+// schema_migrations. It is safe to run concurrently from several daemons on
+// MySQL (a named lock serializes them) and to run again (applied versions
+// are skipped).
+func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
+	conn := db.Gorm.WithContext(ctx)
+	if db.Dialect == MySQL {
+		// GET_LOCK belongs to one connection: hold one for the whole migration.
+		sqlConn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reserving a connection for migrations: %w", err)
+		}
+		defer sqlConn.Close()
+		var got int
+		if err := sqlConn.QueryRowContext(ctx, "SELECT GET_LOCK('nayose_migrate', 60)").Scan(&got); err != nil || got != 1 {
+			return nil, fmt.Errorf("taking the migration lock: another nayose is migrating (result %d, %v)", got, err)
+		}
+		defer sqlConn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK('nayose_migrate')")
+	}
+	if err := conn.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER NOT NULL PRIMARY KEY,
+  name VARCHAR(200) NOT NULL,
+  applied_at DATETIME NOT NULL
+)`).Error; err != nil {
+		return nil, fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	var done []int
+	if err := conn.Raw("SELECT version FROM schema_migrations").Scan(&done).Error; err != nil {
+		return nil, fmt.Errorf("reading schema_migrations: %w", err)
+	}
+	have := map[int]bool{}
+	for _, v := range done {
+		have[v] = true
+	}
+	latest := migrations[len(migrations)-1].version
+	for _, v := range done {
+		if v > latest {
+			return nil, fmt.Errorf("database schema version %d is newer than this nayose knows (%d): upgrade nayose", v, latest)
+		}
+	}
+	for _, m := range migrations {
+		if have[m.version] {
+			continue
+		}
+		// MySQL commits DDL as it goes, so a transaction cannot undo a half
+		// migration there; on SQLite it can, and does.
+		err := conn.Transaction(func(tx *gorm.DB) error {
+			for _, stmt := range m.statements(db.Dialect) {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("%w\nin: %.200s", err, stmt)
+				}
+			}
+			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, time.Now().UTC()).Error
+		})
+		if err != nil {
+			return applied, fmt.Errorf("applying migration %d (%s): %w", m.version, m.name, err)
+		}
+		applied = append(applied, m.version)
+	}
+	return applied, nil
+}
