@@ -1,0 +1,310 @@
+package engine
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/mapping"
+	"github.com/nayose/nayose/store"
+	"gorm.io/gorm/clause"
+)
+
+func (w *pageWriter) saveRejects(runID int64, rejects []connectors.Reject) error {
+	if len(rejects) == 0 {
+		return nil
+	}
+	rows := make([]store.RejectedRecord, len(rejects))
+	for i, r := range rejects {
+		rows[i] = store.RejectedRecord{
+			RunID:      runID,
+			Connector:  w.src.name,
+			Stream:     w.src.stream,
+			ExternalID: clip(r.ExternalID, 191),
+			Location:   clip(r.Location, 512),
+			Field:      clip(r.Field, 191),
+			Reason:     r.Reason,
+			Raw:        rawJSON(r.Raw),
+			CreatedAt:  w.now,
+		}
+	}
+	if err := w.tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("storing rejected records: %w", err)
+	}
+	return nil
+}
+
+// activityTotals is one customer's activities of one kind and currency.
+type activityTotals struct {
+	CustomerID int64
+	Kind       string
+	Currency   string
+	N          int
+	Total      int64
+	FirstAt    dbTime
+	LastAt     dbTime
+}
+
+// recompute rebuilds the touched customers' rows from their identities
+// (each field from the best identity that has it) and their activities.
+func (w *pageWriter) recompute(touched map[int64]bool) error {
+	ids := make([]int64, 0, len(touched))
+	for id := range touched {
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for part := range slices.Chunk(ids, inChunk) {
+		var idents []store.Identity
+		err := w.tx.Where("customer_id IN ?", part).
+			Omit("raw").Find(&idents).Error
+		if err != nil {
+			return fmt.Errorf("reading identities of customers: %w", err)
+		}
+		var totals []activityTotals
+		err = w.tx.Model(&store.Activity{}).
+			Select("customer_id, kind, currency, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at").
+			Where("customer_id IN ?", part).Group("customer_id, kind, currency").Scan(&totals).Error
+		if err != nil {
+			return fmt.Errorf("totalling activities of customers: %w", err)
+		}
+		var created []struct {
+			ID        int64
+			CreatedAt time.Time
+		}
+		if err := w.tx.Model(&store.Customer{}).Select("id", "created_at").Where("id IN ?", part).Scan(&created).Error; err != nil {
+			return fmt.Errorf("reading customers: %w", err)
+		}
+		byCustomer := map[int64]*store.Customer{}
+		for _, c := range created {
+			byCustomer[c.ID] = &store.Customer{ID: c.ID, CreatedAt: c.CreatedAt}
+		}
+		identsOf := map[int64][]store.Identity{}
+		for _, id := range idents {
+			identsOf[id.CustomerID] = append(identsOf[id.CustomerID], id)
+		}
+		totalsOf := map[int64][]activityTotals{}
+		for _, t := range totals {
+			totalsOf[t.CustomerID] = append(totalsOf[t.CustomerID], t)
+		}
+		rows := make([]store.Customer, 0, len(part))
+		for _, id := range part {
+			c, ok := byCustomer[id]
+			if !ok {
+				continue // merged away in this page
+			}
+			survive(c, identsOf[id])
+			summarize(c, totalsOf[id])
+			c.UpdatedAt = w.now
+			rows = append(rows, *c)
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		err = w.tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns(customerUpdateColumns),
+		}).Create(&rows).Error
+		if err != nil {
+			return fmt.Errorf("updating customers: %w", err)
+		}
+	}
+	return nil
+}
+
+var customerUpdateColumns = []string{
+	"display_name", "name_kana", "email", "phone", "birthday", "birthday_md", "postal_code", "address", "company",
+	"lifecycle_stage", "first_seen_at", "last_activity_at", "last_purchase_at", "purchase_count",
+	"gross_sales", "refund_total", "discount_total", "net_sales", "currency", "identity_count", "field_sources", "updated_at",
+}
+
+// survive chooses each customer field from the identities: the most
+// recently updated identity that has a value wins, and field_sources says
+// which source gave it.
+func survive(c *store.Customer, idents []store.Identity) {
+	slices.SortFunc(idents, func(a, b store.Identity) int {
+		if c := compareTimes(b.SourceUpdatedAt, a.SourceUpdatedAt); c != 0 {
+			return c
+		}
+		if c := b.LastSeenAt.Compare(a.LastSeenAt); c != 0 {
+			return c
+		}
+		return int(b.ID - a.ID)
+	})
+	sources := map[string]string{}
+	pick := func(field string, get func(store.Identity) string) string {
+		for _, id := range idents {
+			if v := get(id); v != "" {
+				sources[field] = id.Source
+				return v
+			}
+		}
+		return ""
+	}
+	c.DisplayName = clip(pick("display_name", func(i store.Identity) string {
+		return mapping.DisplayName(i.FullName, i.FamilyName, i.GivenName)
+	}), 255)
+	c.NameKana = pick("name_kana", func(i store.Identity) string { return i.NameKana })
+	c.Email = pick("email", func(i store.Identity) string { return i.EmailKey })
+	c.Phone = pick("phone", func(i store.Identity) string { return i.PhoneKey })
+	c.PostalCode = pick("postal_code", func(i store.Identity) string { return i.PostalCode })
+	c.Address = pick("address", func(i store.Identity) string { return i.Address })
+	c.Company = pick("company", func(i store.Identity) string { return i.Company })
+	bday := pick("birthday", func(i store.Identity) string { return i.Birthday })
+	c.Birthday, c.BirthdayMD = nil, ""
+	if len(bday) == 10 {
+		c.BirthdayMD = bday[5:]
+		if t, err := time.Parse(time.DateOnly, bday); err == nil {
+			c.Birthday = &t
+		}
+	} else if strings.HasPrefix(bday, "--") {
+		c.BirthdayMD = bday[2:]
+	}
+	c.IdentityCount = len(idents)
+	c.FirstSeenAt = nil
+	for _, id := range idents {
+		if t := id.FirstSeenAt; c.FirstSeenAt == nil || t.Before(*c.FirstSeenAt) {
+			c.FirstSeenAt = &t
+		}
+	}
+	fs, _ := json.Marshal(sources)
+	c.FieldSources = string(fs)
+}
+
+// summarize sets the purchase figures and lifecycle stage from the
+// customer's activity totals. Money is summed in the currency most of the
+// customer's purchases use.
+func summarize(c *store.Customer, totals []activityTotals) {
+	perCurrency := map[string]int{}
+	contacted := false
+	for _, t := range totals {
+		if t.Kind == string(connectors.KindPurchase) {
+			perCurrency[t.Currency] += t.N
+		}
+		if last := t.LastAt.ptr(); last != nil && (c.LastActivityAt == nil || last.After(*c.LastActivityAt)) {
+			c.LastActivityAt = last
+		}
+		if first := t.FirstAt.ptr(); first != nil && (c.FirstSeenAt == nil || first.Before(*c.FirstSeenAt)) {
+			c.FirstSeenAt = first
+		}
+		switch connectors.ActivityKind(t.Kind) {
+		case connectors.KindBooking, connectors.KindInquiry, connectors.KindMessage:
+			contacted = true
+		}
+	}
+	c.Currency = ""
+	for cur, n := range perCurrency {
+		if c.Currency == "" || n > perCurrency[c.Currency] || (n == perCurrency[c.Currency] && cur < c.Currency) {
+			c.Currency = cur
+		}
+	}
+	c.PurchaseCount, c.GrossSales, c.RefundTotal, c.DiscountTotal = 0, 0, 0, 0
+	c.LastPurchaseAt = nil
+	for _, t := range totals {
+		switch connectors.ActivityKind(t.Kind) {
+		case connectors.KindPurchase:
+			c.PurchaseCount += t.N
+			if last := t.LastAt.ptr(); last != nil && (c.LastPurchaseAt == nil || last.After(*c.LastPurchaseAt)) {
+				c.LastPurchaseAt = last
+			}
+			if t.Currency == c.Currency {
+				c.GrossSales += t.Total
+			}
+		case connectors.KindRefund:
+			if t.Currency == c.Currency {
+				c.RefundTotal += t.Total
+			}
+		case connectors.KindDiscount:
+			if t.Currency == c.Currency {
+				c.DiscountTotal += t.Total
+			}
+		}
+	}
+	c.NetSales = c.GrossSales - c.RefundTotal - c.DiscountTotal
+	switch {
+	case c.PurchaseCount >= 2:
+		c.LifecycleStage = "repeat"
+	case c.PurchaseCount == 1:
+		c.LifecycleStage = "customer"
+	case contacted:
+		c.LifecycleStage = "opportunity"
+	default:
+		c.LifecycleStage = "prospect"
+	}
+}
+
+func compareTimes(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	default:
+		return a.Compare(*b)
+	}
+}
+
+// dbTime scans a time that a driver may return as time.Time or, for an
+// aggregate over a DATETIME column in SQLite, as text.
+type dbTime struct {
+	time.Time
+	Valid bool
+}
+
+// Scan implements sql.Scanner.
+func (t *dbTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		t.Valid = false
+		return nil
+	case time.Time:
+		t.Time, t.Valid = x.UTC(), true
+		return nil
+	case []byte:
+		return t.parse(string(x))
+	case string:
+		return t.parse(x)
+	}
+	return fmt.Errorf("cannot read %T as a time", v)
+}
+
+var dbTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02",
+}
+
+func (t *dbTime) parse(s string) error {
+	for _, layout := range dbTimeLayouts {
+		if p, err := time.Parse(layout, s); err == nil {
+			t.Time, t.Valid = p.UTC(), true
+			return nil
+		}
+	}
+	return fmt.Errorf("cannot read %q as a time", s)
+}
+
+// Value implements driver.Valuer.
+func (t dbTime) Value() (driver.Value, error) {
+	if !t.Valid {
+		return nil, nil
+	}
+	return t.Time, nil
+}
+
+func (t dbTime) ptr() *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time
+	return &v
+}

@@ -1,0 +1,282 @@
+// Package engine runs connectors: it reads each stream's pages from the last
+// committed cursor, writes every page and its cursor in one transaction
+// (idempotent upserts, identity linking, customer recompute), and records
+// each run in sync_runs.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/mapping"
+	"github.com/nayose/nayose/store"
+)
+
+// Options configures an Engine.
+type Options struct {
+	DB *store.DB
+	// Linker decides which identities are one person. Default: same
+	// normalized email or phone.
+	Linker mapping.Linker
+	// DefaultRegion is the country assumed for phone numbers without a
+	// country code. Default JP.
+	DefaultRegion string
+	Logger        *slog.Logger
+	// Metrics, if set, receives run and record counts.
+	Metrics *Metrics
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Engine runs connectors against one database. It is safe for concurrent
+// use: different connectors may run at once, and page writes are
+// serialized so that linking sees every committed identity.
+type Engine struct {
+	db      *store.DB
+	linker  mapping.Linker
+	region  string
+	log     *slog.Logger
+	metrics *Metrics
+	now     func() time.Time
+	holder  string
+	// writeMu serializes page writes within this process; the
+	// identity-resolution lock row does it across processes.
+	writeMu sync.Mutex
+}
+
+// New returns an Engine.
+func New(o Options) *Engine {
+	if o.Linker == nil {
+		o.Linker = mapping.ExactKeyLinker{}
+	}
+	if o.DefaultRegion == "" {
+		o.DefaultRegion = "JP"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	host, _ := os.Hostname()
+	return &Engine{
+		db:      o.DB,
+		linker:  o.Linker,
+		region:  o.DefaultRegion,
+		log:     o.Logger,
+		metrics: o.Metrics,
+		now:     func() time.Time { return o.Now().UTC().Truncate(time.Millisecond) },
+		holder:  fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomID()),
+	}
+}
+
+// StreamResult is the outcome of one stream's run.
+type StreamResult struct {
+	RunID    int64
+	Stream   string
+	Status   string
+	Pages    int
+	Read     int
+	Written  int
+	Rejected int
+	Err      error
+	Duration time.Duration
+}
+
+// Result is the outcome of one connector's run.
+type Result struct {
+	Connector string
+	Streams   []StreamResult
+	// Busy is set when another process holds the connector's lease; then
+	// nothing ran.
+	Busy bool
+}
+
+// Err returns the first stream error, or nil when every stream succeeded.
+func (r Result) Err() error {
+	var errs []error
+	for _, s := range r.Streams {
+		if s.Err != nil {
+			errs = append(errs, fmt.Errorf("stream %s: %w", s.Stream, s.Err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ErrBusy is returned when the connector is already running (in this or
+// another process on the same database).
+var ErrBusy = errors.New("already running")
+
+// Run runs every stream of c in order, each from its committed cursor, and
+// returns when all are done, ctx is cancelled or the connector's timeout
+// passes. A failing stream does not stop the streams after it. The error
+// is non-nil when any stream did not succeed.
+func (e *Engine) Run(ctx context.Context, c connectors.Connector) (Result, error) {
+	name := c.Config.Name
+	res := Result{Connector: name}
+	timeout := c.Config.Timeout.Std()
+	if timeout <= 0 {
+		timeout = 30 * time.Minute
+	}
+	release, err := e.acquire(ctx, "connector:"+name, timeout+time.Minute)
+	if err != nil {
+		if errors.Is(err, ErrBusy) {
+			res.Busy = true
+		}
+		return res, err
+	}
+	defer release()
+
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for _, s := range c.Source.Streams() {
+		sr := e.runStream(ctx, c, s)
+		res.Streams = append(res.Streams, sr)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return res, res.Err()
+}
+
+func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connectors.Stream) (sr StreamResult) {
+	name, stream := c.Config.Name, s.Name()
+	log := e.log.With("connector", name, "stream", stream)
+	start := time.Now()
+	sr.Stream = stream
+
+	cursor, err := e.loadCursor(ctx, name, stream)
+	if err != nil {
+		sr.Status, sr.Err = store.RunFailed, err
+		log.Error("sync failed to start", "err", err)
+		e.metrics.observe(name, sr)
+		return sr
+	}
+	run := store.SyncRun{Connector: name, Stream: stream, StartedAt: e.now(), Status: store.RunRunning, CursorBefore: cursor, CursorAfter: cursor}
+	if err := e.db.Gorm.WithContext(ctx).Create(&run).Error; err != nil {
+		sr.Status, sr.Err = store.RunFailed, fmt.Errorf("recording the run: %w", err)
+		log.Error("sync failed to start", "err", sr.Err)
+		e.metrics.observe(name, sr)
+		return sr
+	}
+	sr.RunID = run.ID
+	log = log.With("run", run.ID)
+
+	sr.Err = e.readPages(ctx, c, s, &run, &sr, cursor)
+	sr.Duration = time.Since(start)
+	switch {
+	case sr.Err == nil:
+		sr.Status = store.RunSucceeded
+	case ctx.Err() != nil && errors.Is(sr.Err, ctx.Err()):
+		sr.Status = store.RunCanceled
+		if errors.Is(sr.Err, context.DeadlineExceeded) {
+			sr.Status = store.RunFailed
+			sr.Err = fmt.Errorf("timed out after %s: %w", c.Config.Timeout.Std(), sr.Err)
+		}
+	default:
+		sr.Status = store.RunFailed
+	}
+	e.finishRun(&run, sr)
+	e.metrics.observe(name, sr)
+
+	attrs := []any{"status", sr.Status, "pages", sr.Pages, "read", sr.Read, "written", sr.Written, "rejected", sr.Rejected, "duration", sr.Duration.Round(time.Millisecond)}
+	switch sr.Status {
+	case store.RunSucceeded:
+		log.Info("sync finished", attrs...)
+	case store.RunCanceled:
+		log.Info("sync stopped", attrs...)
+	default:
+		log.Error("sync failed", append(attrs, "err", sr.Err)...)
+	}
+	return sr
+}
+
+// readPages ranges over the stream and commits each page. A panic in the
+// connector fails the run instead of the daemon.
+func (e *Engine) readPages(ctx context.Context, c connectors.Connector, s connectors.Stream, run *store.SyncRun, sr *StreamResult, cursor string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in connector: %v", p)
+			e.log.Error("connector panicked", "connector", c.Config.Name, "stream", s.Name(), "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	src := sourceInfo{name: c.Config.Name, typ: c.Config.Type, stream: s.Name()}
+	for page, err := range s.Pages(ctx, cursor) {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err // the page arrived after cancellation: leave it for next time
+		}
+		n, err := e.commitPage(ctx, src, run, page)
+		if err != nil {
+			return fmt.Errorf("writing page %d: %w", sr.Pages+1, err)
+		}
+		sr.Pages++
+		sr.Read += page.Len()
+		sr.Written += n.written
+		sr.Rejected += n.rejected
+		e.metrics.page(src.name, src.stream, page, n)
+	}
+	return ctx.Err()
+}
+
+func (e *Engine) loadCursor(ctx context.Context, connector, stream string) (string, error) {
+	var st store.SyncState
+	err := e.db.Gorm.WithContext(ctx).Where("connector = ? AND stream = ?", connector, stream).Limit(1).Find(&st).Error
+	if err != nil {
+		return "", fmt.Errorf("reading the cursor: %w", err)
+	}
+	return st.Cursor, nil
+}
+
+// finishRun records the outcome even when ctx is already cancelled: a
+// stopping daemon still says how its runs ended.
+func (e *Engine) finishRun(run *store.SyncRun, sr StreamResult) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	finished := e.now()
+	msg := ""
+	if sr.Err != nil {
+		msg = truncate(sr.Err.Error(), 4000)
+	}
+	err := e.db.Gorm.WithContext(ctx).Model(&store.SyncRun{}).Where("id = ?", run.ID).Updates(map[string]any{
+		"status":      sr.Status,
+		"finished_at": finished,
+		"error":       msg,
+	}).Error
+	if err != nil {
+		e.log.Error("recording the end of a run", "run", run.ID, "err", err)
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8Start(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+func joinNonEmpty(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,382 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nayose/nayose/config"
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/mapping"
+	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/store/storetest"
+	"github.com/nayose/nayose/sync/engine"
+)
+
+// pagedStream yields its pages from the cursor on, the cursor being the
+// index of the next page. failAt, when >0, makes the stream fail instead of
+// yielding page failAt (0-based) once.
+type pagedStream struct {
+	name   string
+	pages  []connectors.Page
+	failAt atomic.Int32
+	// started records the cursor each run began at.
+	started []string
+	block   chan struct{} // when set, each page waits for it
+	panics  bool
+}
+
+func (s *pagedStream) Name() string { return s.name }
+
+func (s *pagedStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
+	return func(yield func(connectors.Page, error) bool) {
+		s.started = append(s.started, cursor)
+		if s.panics {
+			panic("connector bug")
+		}
+		from := 0
+		if cursor != "" {
+			from, _ = strconv.Atoi(cursor)
+		}
+		for i := from; i < len(s.pages); i++ {
+			if s.block != nil {
+				select {
+				case <-s.block:
+				case <-ctx.Done():
+					yield(connectors.Page{}, ctx.Err())
+					return
+				}
+			}
+			if f := s.failAt.Load(); f > 0 && int(f) == i {
+				s.failAt.Store(0)
+				yield(connectors.Page{}, errors.New("vendor returned 500"))
+				return
+			}
+			p := s.pages[i]
+			p.Cursor = strconv.Itoa(i + 1)
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
+type source []connectors.Stream
+
+func (s source) Streams() []connectors.Stream { return s }
+
+func connector(name string, streams ...connectors.Stream) connectors.Connector {
+	return connectors.Connector{
+		Config: config.Connector{Name: name, Type: "test", Timeout: config.Duration(time.Minute)},
+		Source: source(streams),
+	}
+}
+
+func newEngine(db *store.DB) *engine.Engine {
+	return engine.New(engine.Options{DB: db})
+}
+
+func person(id, name, email, phone string) connectors.Identity {
+	return connectors.Identity{ExternalID: id, FullName: name, Emails: nonEmpty(email), Phones: nonEmpty(phone), Raw: []byte(`{"id":"` + id + `"}`)}
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func purchase(id, customer string, yen int64, at string) connectors.Activity {
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		panic(err)
+	}
+	return connectors.Activity{ExternalID: id, Kind: connectors.KindPurchase, IdentityExternalID: customer, OccurredAt: t, Amount: &yen, Currency: "JPY", Summary: "item " + id}
+}
+
+func count(t *testing.T, db *store.DB, table string, where ...any) int64 {
+	t.Helper()
+	var n int64
+	q := db.Gorm.Table(table)
+	if len(where) > 0 {
+		q = q.Where(where[0], where[1:]...)
+	}
+	if err := q.Count(&n).Error; err != nil {
+		t.Fatalf("counting %s: %v", table, err)
+	}
+	return n
+}
+
+func run(t *testing.T, e *engine.Engine, c connectors.Connector) engine.Result {
+	t.Helper()
+	res, err := e.Run(context.Background(), c)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return res
+}
+
+func TestSync_IdempotentResync(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		customers := &pagedStream{name: "customers", pages: []connectors.Page{
+			{Identities: []connectors.Identity{person("1", "佐藤 太郎", "taro@example.jp", "090-1234-5678"), person("2", "鈴木 花子", "hanako@example.jp", "")}},
+			{Identities: []connectors.Identity{person("3", "高橋 一郎", "", "03-1234-5678")}},
+		}}
+		purchases := &pagedStream{name: "purchases", pages: []connectors.Page{
+			{Activities: []connectors.Activity{purchase("s1", "1", 1200, "2024-03-15T05:00:00Z"), purchase("s2", "1", 800, "2024-04-01T05:00:00Z"), purchase("s3", "2", 5000, "2024-04-02T05:00:00Z")}},
+		}}
+		e := newEngine(db)
+		c := connector("shop", customers, purchases)
+		for i := range 2 {
+			customers.started, purchases.started = nil, nil
+			res := run(t, e, c)
+			if got := res.Streams[0].Written; got != 3 {
+				t.Errorf("run %d: customers written = %d, want 3", i, got)
+			}
+			// Reset cursors so the second run re-reads everything.
+			db.Gorm.Exec("DELETE FROM sync_state")
+		}
+		if n := count(t, db, "customers"); n != 3 {
+			t.Errorf("customers = %d, want 3", n)
+		}
+		if n := count(t, db, "customer_identities"); n != 3 {
+			t.Errorf("identities = %d, want 3", n)
+		}
+		if n := count(t, db, "activities"); n != 3 {
+			t.Errorf("activities = %d, want 3", n)
+		}
+		var taro store.Customer
+		db.Gorm.Where("email = ?", "taro@example.jp").First(&taro)
+		if taro.PurchaseCount != 2 || taro.GrossSales != 2000 || taro.NetSales != 2000 || taro.LifecycleStage != "repeat" || taro.Phone != "+819012345678" {
+			t.Errorf("taro = %+v, want 2 purchases, 2000 JPY, repeat, +819012345678", taro)
+		}
+		if taro.LastPurchaseAt == nil || !taro.LastPurchaseAt.Equal(time.Date(2024, 4, 1, 5, 0, 0, 0, time.UTC)) {
+			t.Errorf("taro last purchase = %v, want 2024-04-01 05:00 UTC", taro.LastPurchaseAt)
+		}
+		if n := count(t, db, "sync_runs", "status = ?", store.RunSucceeded); n != 4 {
+			t.Errorf("succeeded runs = %d, want 4", n)
+		}
+	})
+}
+
+func TestSync_ResumesFromCommittedCursor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var pages []connectors.Page
+		for p := range 5 {
+			var ids []connectors.Identity
+			for i := range 10 {
+				n := p*10 + i
+				ids = append(ids, person(fmt.Sprint(n), fmt.Sprintf("客 %d", n), fmt.Sprintf("c%d@example.jp", n), ""))
+			}
+			pages = append(pages, connectors.Page{Identities: ids})
+		}
+		s := &pagedStream{name: "customers", pages: pages}
+		s.failAt.Store(3) // pages 0,1,2 commit, then the vendor fails
+		e := newEngine(db)
+		res, err := e.Run(context.Background(), connector("crm", s))
+		if err == nil {
+			t.Fatal("first run succeeded, want the injected failure")
+		}
+		if got := res.Streams[0]; got.Status != store.RunFailed || got.Pages != 3 {
+			t.Fatalf("first run = %+v, want failed after 3 pages", got)
+		}
+		if n := count(t, db, "customer_identities"); n != 30 {
+			t.Fatalf("after failure identities = %d, want the 30 committed", n)
+		}
+		res = run(t, e, connector("crm", s))
+		if s.started[1] != "3" {
+			t.Errorf("second run started at cursor %q, want 3", s.started[1])
+		}
+		if res.Streams[0].Pages != 2 {
+			t.Errorf("second run pages = %d, want 2", res.Streams[0].Pages)
+		}
+		if n := count(t, db, "customer_identities"); n != 50 {
+			t.Errorf("identities = %d, want 50", n)
+		}
+		if n := count(t, db, "customers"); n != 50 {
+			t.Errorf("customers = %d, want 50", n)
+		}
+		var failed store.SyncRun
+		db.Gorm.Where("status = ?", store.RunFailed).First(&failed)
+		if failed.Error == "" || failed.CursorAfter != "3" || failed.RecordsWritten != 30 {
+			t.Errorf("failed run = %+v, want error, cursor 3, 30 written", failed)
+		}
+	})
+}
+
+func TestSync_SameEmailOrPhoneIsOneCustomer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEngine(db)
+		// Two customers, then a record that shares the email of one and the
+		// phone of the other: all three are one person, the older id survives.
+		run(t, e, connector("pos", &pagedStream{name: "customers", pages: []connectors.Page{
+			{Identities: []connectors.Identity{person("a", "佐藤 太郎", "TARO@example.jp ", ""), person("b", "サトウ タロウ", "", "+81 90-1234-5678")}},
+		}}))
+		var before []store.Customer
+		db.Gorm.Order("id").Find(&before)
+		if len(before) != 2 {
+			t.Fatalf("customers before = %d, want 2", len(before))
+		}
+		run(t, e, connector("mail", &pagedStream{name: "members", pages: []connectors.Page{
+			{Identities: []connectors.Identity{person("m1", "Taro Sato", "taro@example.jp", "０９０（１２３４）５６７８")}},
+		}}))
+		var after []store.Customer
+		db.Gorm.Find(&after)
+		if len(after) != 1 || after[0].ID != before[0].ID {
+			t.Fatalf("customers after = %+v, want only id %d", after, before[0].ID)
+		}
+		if after[0].IdentityCount != 3 || after[0].Email != "taro@example.jp" || after[0].Phone != "+819012345678" {
+			t.Errorf("survivor = %+v", after[0])
+		}
+		var alias store.Alias
+		if err := db.Gorm.First(&alias).Error; err != nil || alias.RetiredID != before[1].ID || alias.CustomerID != before[0].ID {
+			t.Errorf("alias = %+v (%v), want %d -> %d", alias, err, before[1].ID, before[0].ID)
+		}
+		var ev store.MergeEvent
+		if err := db.Gorm.First(&ev).Error; err != nil || ev.Rule != "same_email_and_phone" || ev.Actor != "auto" {
+			t.Errorf("merge event = %+v (%v)", ev, err)
+		}
+		if n := count(t, db, "customer_identities", "customer_id <> ?", before[0].ID); n != 0 {
+			t.Errorf("%d identities left on a retired customer", n)
+		}
+	})
+}
+
+func TestSync_ActivityBeforeItsIdentityIsKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEngine(db)
+		sales := &pagedStream{name: "purchases", pages: []connectors.Page{{Activities: []connectors.Activity{
+			purchase("s1", "c9", 3000, "2024-05-01T01:00:00Z"),
+			purchase("s2", "", 500, "2024-05-01T02:00:00Z"), // walk-in, no customer
+		}}}}
+		run(t, e, connector("pos", sales))
+		if n := count(t, db, "activities", "customer_id IS NOT NULL"); n != 1 {
+			t.Errorf("linked activities = %d, want 1", n)
+		}
+		if n := count(t, db, "activities", "customer_id IS NULL"); n != 1 {
+			t.Errorf("anonymous activities = %d, want 1", n)
+		}
+		run(t, e, connector("pos", &pagedStream{name: "customers", pages: []connectors.Page{
+			{Identities: []connectors.Identity{person("c9", "田中 美咲", "misaki@example.jp", "")}},
+		}}))
+		var c store.Customer
+		db.Gorm.First(&c)
+		if c.DisplayName != "田中 美咲" || c.PurchaseCount != 1 || c.GrossSales != 3000 || count(t, db, "customers") != 1 {
+			t.Errorf("customer = %+v, want 田中 美咲 with the earlier purchase", c)
+		}
+	})
+}
+
+func TestSync_BadRecordsAreRejectedAndTheRunGoesOn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEngine(db)
+		s := &pagedStream{name: "customers", pages: []connectors.Page{{
+			Identities: []connectors.Identity{person("", "名無し", "", ""), person("ok", "良い 人", "", "")},
+			Rejects:    []connectors.Reject{{ExternalID: "7", Location: "customers.csv:9", Field: "生年月日", Reason: `"1985/13/01" is not a date: month 13`}},
+		}}}
+		res := run(t, e, connector("csvs", s))
+		if got := res.Streams[0]; got.Rejected != 2 || got.Written != 1 {
+			t.Errorf("result = %+v, want 2 rejected, 1 written", got)
+		}
+		var rej []store.RejectedRecord
+		db.Gorm.Order("id").Find(&rej)
+		if len(rej) != 2 || rej[0].Location != "customers.csv:9" || rej[0].Field != "生年月日" || rej[1].Reason != "record has no id" {
+			t.Errorf("rejects = %+v", rej)
+		}
+	})
+}
+
+func TestSync_ConnectorPanicFailsOnlyItsRun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEngine(db)
+		bad := &pagedStream{name: "broken", panics: true}
+		good := &pagedStream{name: "customers", pages: []connectors.Page{{Identities: []connectors.Identity{person("1", "A", "", "")}}}}
+		res, err := e.Run(context.Background(), connector("x", bad, good))
+		if err == nil || res.Streams[0].Status != store.RunFailed {
+			t.Fatalf("panicking stream = %+v, %v; want failed", res.Streams, err)
+		}
+		if res.Streams[1].Status != store.RunSucceeded {
+			t.Errorf("stream after the panic = %+v, want succeeded", res.Streams[1])
+		}
+	})
+}
+
+func TestSync_SecondRunWhileFirstHoldsTheLeaseIsBusy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		block := make(chan struct{})
+		slow := &pagedStream{name: "customers", block: block, pages: []connectors.Page{{Identities: []connectors.Identity{person("1", "A", "", "")}}}}
+		// Two engines stand for two daemons on one database.
+		first, second := newEngine(db), newEngine(db)
+		done := make(chan error, 1)
+		go func() { _, err := first.Run(context.Background(), connector("slow", slow)); done <- err }()
+		deadline := time.Now().Add(10 * time.Second)
+		for count(t, db, "sync_runs") == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("first run never started")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		res, err := second.Run(context.Background(), connector("slow", slow))
+		if !errors.Is(err, engine.ErrBusy) || !res.Busy {
+			t.Errorf("second run: %v, busy=%v; want ErrBusy", err, res.Busy)
+		}
+		close(block)
+		if err := <-done; err != nil {
+			t.Fatalf("first run: %v", err)
+		}
+		if _, err := second.Run(context.Background(), connector("slow", slow)); err != nil {
+			t.Errorf("run after release: %v", err)
+		}
+	})
+}
+
+func TestSync_CancelStopsBetweenPagesAndRecordsIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		block := make(chan struct{}, 1)
+		s := &pagedStream{name: "customers", block: block, pages: []connectors.Page{
+			{Identities: []connectors.Identity{person("1", "A", "", "")}},
+			{Identities: []connectors.Identity{person("2", "B", "", "")}},
+		}}
+		block <- struct{}{} // let exactly one page through
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan engine.Result, 1)
+		go func() { res, _ := newEngine(db).Run(ctx, connector("c", s)); done <- res }()
+		deadline := time.Now().Add(10 * time.Second)
+		for count(t, db, "sync_state") == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("first page never committed")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+		res := <-done
+		if res.Streams[0].Status != store.RunCanceled || res.Streams[0].Pages != 1 {
+			t.Errorf("result = %+v, want canceled after 1 page", res.Streams[0])
+		}
+		var st store.SyncState
+		db.Gorm.First(&st)
+		if st.Cursor != "1" {
+			t.Errorf("cursor = %q, want 1", st.Cursor)
+		}
+		if n := count(t, db, "sync_runs", "status = ?", store.RunCanceled); n != 1 {
+			t.Errorf("canceled runs = %d, want 1", n)
+		}
+	})
+}
+
+func TestLinker_GroupIsOrderIndependent(t *testing.T) {
+	cands := []mapping.Candidate{
+		{EmailKey: "a@x.jp"}, {PhoneKey: "+81312345678"}, {EmailKey: "a@x.jp", PhoneKey: "+81312345678"},
+		{EmailKey: "b@x.jp"}, {CustomerID: 7}, {CustomerID: 7, PhoneKey: "+81900000000"},
+	}
+	groups := mapping.ExactKeyLinker{}.Group(cands)
+	if len(groups) != 3 {
+		t.Fatalf("groups = %v, want 3", groups)
+	}
+}

@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/store"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// sourceInfo says where a page came from.
+type sourceInfo struct {
+	name   string // connector name
+	typ    string // connector type
+	stream string
+}
+
+// resolutionLock is the sync_locks row every page transaction updates
+// first. Linking must see every identity committed before it decides, so
+// page writes are serialized across goroutines and across daemons sharing
+// the database; fetching from vendors still runs in parallel.
+const resolutionLock = "identity_resolution"
+
+// inChunk bounds the values in one IN (...) list.
+const inChunk = 500
+
+// commitPage writes page and its cursor in one transaction, retrying the
+// transaction when the database reports a deadlock or a busy lock.
+func (e *Engine) commitPage(ctx context.Context, src sourceInfo, run *store.SyncRun, page connectors.Page) (pageCounts, error) {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	for attempt := 1; ; attempt++ {
+		n, err := e.writePage(ctx, src, run, page)
+		if err == nil || attempt == 4 || !retryable(err) {
+			return n, err
+		}
+		e.log.Warn("retrying page after a lock conflict", "connector", src.name, "stream", src.stream, "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return pageCounts{}, ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 100 * time.Millisecond):
+		}
+	}
+}
+
+// pageCounts says what became of a page's records.
+type pageCounts struct {
+	written  int
+	rejected int
+}
+
+func (e *Engine) writePage(ctx context.Context, src sourceInfo, run *store.SyncRun, page connectors.Page) (pageCounts, error) {
+	var opts []*sql.TxOptions
+	if e.db.Dialect == store.MySQL {
+		// Read committed avoids gap-lock deadlocks between upserts.
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	}
+	var counts pageCounts
+	err := e.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := e.now()
+		if err := lockResolution(tx, now); err != nil {
+			return err
+		}
+		w := &pageWriter{tx: tx, e: e, src: src, now: now}
+		n, err := w.write(page)
+		if err != nil {
+			return err
+		}
+		counts = pageCounts{written: n, rejected: len(w.rejects)}
+		if err := w.saveRejects(run.ID, w.rejects); err != nil {
+			return err
+		}
+		updates := map[string]any{
+			"pages":            gorm.Expr("pages + 1"),
+			"records_read":     gorm.Expr("records_read + ?", page.Len()),
+			"records_written":  gorm.Expr("records_written + ?", n),
+			"records_rejected": gorm.Expr("records_rejected + ?", len(w.rejects)),
+		}
+		if page.Cursor != "" {
+			st := store.SyncState{Connector: src.name, Stream: src.stream, Cursor: page.Cursor, RunID: run.ID, UpdatedAt: now}
+			err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "connector"}, {Name: "stream"}},
+				DoUpdates: clause.AssignmentColumns([]string{"cursor", "run_id", "updated_at"}),
+			}).Create(&st).Error
+			if err != nil {
+				return fmt.Errorf("saving the cursor: %w", err)
+			}
+			updates["cursor_after"] = page.Cursor
+		}
+		if err := tx.Model(&store.SyncRun{}).Where("id = ?", run.ID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("counting the page in its run: %w", err)
+		}
+		return nil
+	}, opts...)
+	return counts, err
+}
+
+func lockResolution(tx *gorm.DB, now time.Time) error {
+	res := tx.Exec("UPDATE sync_locks SET acquired_at = ? WHERE name = ?", now, resolutionLock)
+	if res.Error != nil {
+		return fmt.Errorf("taking the identity-resolution lock: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		// First page ever: create the row, then lock it.
+		err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&store.Lock{Name: resolutionLock, AcquiredAt: now, ExpiresAt: now}).Error
+		if err != nil {
+			return fmt.Errorf("creating the identity-resolution lock: %w", err)
+		}
+		if err := tx.Exec("UPDATE sync_locks SET acquired_at = ? WHERE name = ?", now, resolutionLock).Error; err != nil {
+			return fmt.Errorf("taking the identity-resolution lock: %w", err)
+		}
+	}
+	return nil
+}
+
+// retryable reports whether a failed transaction may succeed if run again.
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205 // deadlock, lock wait timeout
+	}
+	s := err.Error()
+	return strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY")
+}
+
+// pageWriter writes one page inside its transaction.
+type pageWriter struct {
+	tx      *gorm.DB
+	e       *Engine
+	src     sourceInfo
+	now     time.Time
+	rejects []connectors.Reject
+}
+
+// pageIdentity is an identity of the page, or a bare one standing in for
+// an identity that activities name but the page does not carry.
+type pageIdentity struct {
+	connectors.Identity
+	placeholder bool
+}
+
+// identityRef is what the page needs to know of a stored identity.
+type identityRef struct {
+	ID         int64
+	CustomerID int64
+	ExternalID string
+}
+
+func (w *pageWriter) write(page connectors.Page) (int, error) {
+	w.rejects = append(w.rejects, page.Rejects...)
+	idents := w.checkIdentities(page.Identities)
+	acts := w.checkActivities(page.Activities)
+
+	// Every identity the page names: its own, and those its activities
+	// belong to. An activity may arrive before its identity (a sale for a
+	// customer not yet exported): a bare identity holds its place and is
+	// filled in when the identity arrives.
+	names := make([]string, 0, len(idents))
+	inPage := make(map[string]bool, len(idents))
+	for _, id := range idents {
+		names = append(names, id.ExternalID)
+		inPage[id.ExternalID] = true
+	}
+	for _, a := range acts {
+		if a.IdentityExternalID != "" && !inPage[a.IdentityExternalID] {
+			inPage[a.IdentityExternalID] = true
+			names = append(names, a.IdentityExternalID)
+			idents = append(idents, pageIdentity{Identity: connectors.Identity{ExternalID: a.IdentityExternalID}, placeholder: true})
+		}
+	}
+	existing, err := w.lookupIdentities(names)
+	if err != nil {
+		return 0, err
+	}
+	rows := make([]store.Identity, 0, len(idents))
+	for _, id := range idents {
+		if id.placeholder && existing[id.ExternalID].ID != 0 {
+			continue // already stored: nothing to fill in
+		}
+		row := w.identityRow(id)
+		row.CustomerID = existing[id.ExternalID].CustomerID
+		rows = append(rows, row)
+	}
+	touched, err := w.link(rows)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.upsertIdentities(rows); err != nil {
+		return 0, err
+	}
+	refs, err := w.lookupIdentities(names)
+	if err != nil {
+		return 0, err
+	}
+	actRows := make([]store.Activity, 0, len(acts))
+	for _, a := range acts {
+		row := w.activityRow(a)
+		if a.IdentityExternalID != "" {
+			ref := refs[a.IdentityExternalID]
+			row.IdentityID, row.CustomerID = &ref.ID, &ref.CustomerID
+			touched[ref.CustomerID] = true
+		}
+		actRows = append(actRows, row)
+	}
+	if err := w.upsertActivities(actRows); err != nil {
+		return 0, err
+	}
+	if err := w.recompute(touched); err != nil {
+		return 0, err
+	}
+	return len(rows) + len(actRows), nil
+}
