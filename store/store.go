@@ -77,7 +77,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		}
 		mc.ParseTime = true
 		mc.Loc = time.UTC
-		mc.ClientFoundRows = true // RowsAffected counts matched rows, as SQLite does
+		mc.ClientFoundRows = true   // RowsAffected counts matched rows, as SQLite does
 		mc.InterpolateParams = true // one round trip per statement, no server-side prepare
 		mc.Collation = "utf8mb4_unicode_ci"
 		if mc.Params == nil {
