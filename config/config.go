@@ -4,11 +4,18 @@
 package config
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
+	// The default zone, Asia/Tokyo, must load where the system has no
+	// zone files (scratch and distroless images); Defaults panics otherwise.
+	_ "time/tzdata"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -86,6 +93,9 @@ type Connector struct {
 
 	// Path is where the connector sits in the file, "connectors[2]".
 	Path string `yaml:"-"`
+	// Node is the connector's block in the file, for positions in later
+	// checks.
+	Node *yaml.Node `yaml:"-"`
 }
 
 // Defaults returns the configuration an empty file means.
@@ -111,8 +121,10 @@ func connectorDefaults() Connector {
 var connectorName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
 // Load reads, expands and decodes the file at path. The error, if any, is
-// Problems: every problem in the file, each with its position. Connector
-// options are only checked for shape here; their types check them in full.
+// Problems: every problem in the file, each with its position; the Config
+// returned beside Problems holds what could be decoded (nil when the file
+// could not be read or parsed as YAML). Connector options are only checked
+// for shape here; their types check them in full.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -124,14 +136,25 @@ func Load(path string) (*Config, error) {
 // Parse is Load for a file already in memory; lookup resolves ${VAR}.
 func Parse(path string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
 	c := NewChecker(path)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, Problems{syntaxProblem(path, err)}
+	}
+	// A second document ("---") would otherwise be silently ignored.
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err != nil && !errors.Is(err, io.EOF) {
+		return nil, Problems{syntaxProblem(path, err)}
+	} else if err == nil && len(extra.Content) > 0 && extra.Content[0].ShortTag() != "!!null" {
+		c.At(extra.Content[0], "", "a config file holds one YAML document; this is a second one (remove the \"---\" before it)")
 	}
 	cfg := Defaults()
 	cfg.File = path
 	cfg.Dir = filepath.Dir(path)
 	if len(doc.Content) == 0 {
+		if err := c.Problems().Err(); err != nil {
+			return nil, err
+		}
 		return &cfg, nil
 	}
 	expandEnv(c, &doc, "", lookup)
@@ -140,12 +163,18 @@ func Parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 	// Connectors get their defaults per item, so decode them separately.
 	var connectorsNode *yaml.Node
 	if root.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			if root.Content[i].Value == "connectors" {
-				connectorsNode = root.Content[i+1]
-				root.Content = append(root.Content[:i:i], root.Content[i+2:]...)
-				break
+		for i := 0; i+1 < len(root.Content); {
+			k := root.Content[i]
+			if k.Value != "connectors" {
+				i += 2
+				continue
 			}
+			if connectorsNode == nil {
+				connectorsNode = root.Content[i+1]
+			} else {
+				c.At(k, "", "key %q appears twice", k.Value)
+			}
+			root.Content = append(root.Content[:i:i], root.Content[i+2:]...)
 		}
 	}
 	c.Decode(root, "", &cfg)
@@ -153,10 +182,9 @@ func Parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 		cfg.Connectors = decodeConnectors(c, connectorsNode)
 	}
 	cfg.validate(c)
-	if err := c.Problems().Err(); err != nil {
-		return nil, err
-	}
-	return &cfg, nil
+	// With problems, the Config still holds what could be decoded, so the
+	// caller can check connector options too and report everything at once.
+	return &cfg, c.Problems().Err()
 }
 
 func decodeConnectors(c *Checker, node *yaml.Node) []Connector {
@@ -171,6 +199,7 @@ func decodeConnectors(c *Checker, node *yaml.Node) []Connector {
 	for i, item := range node.Content {
 		out[i] = connectorDefaults()
 		out[i].Path = fmt.Sprintf("connectors[%d]", i)
+		out[i].Node = item
 		c.Decode(item, out[i].Path, &out[i])
 	}
 	return out
@@ -196,7 +225,7 @@ func (cfg *Config) validate(c *Checker) {
 			c.Errorf("database.dsn", "dsn is for driver mysql; SQLite takes path")
 		}
 	case "mysql":
-		if cfg.Database.DSN == "" {
+		if cfg.Database.DSN == "" && !c.hasProblemAt("database.dsn") {
 			c.Errorf("database", "driver mysql needs dsn, like \"user:password@tcp(127.0.0.1:3306)/nayose\"")
 		}
 	default:
@@ -215,6 +244,8 @@ func (cfg *Config) validate(c *Checker) {
 	names := map[string]string{}
 	for _, conn := range cfg.Connectors {
 		switch {
+		case conn.Name == "" && c.hasProblemAt(conn.Path+".name"):
+			// already reported: an unset ${VAR}
 		case conn.Name == "":
 			c.Errorf(conn.Path, "connector has no name")
 		case !connectorName.MatchString(conn.Name):
@@ -224,7 +255,7 @@ func (cfg *Config) validate(c *Checker) {
 		default:
 			names[conn.Name] = conn.Path
 		}
-		if conn.Type == "" {
+		if conn.Type == "" && !c.hasProblemAt(conn.Path+".type") {
 			c.Errorf(conn.Path, "connector %q has no type", conn.Name)
 		}
 		if conn.Schedule.Spec == "" && !c.hasProblemAt(conn.Path+".schedule") {
@@ -248,12 +279,28 @@ func (c *Checker) hasProblemAt(path string) bool {
 // syntaxProblem turns a YAML syntax error into a positioned Problem.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// yamlParserErrors begin yaml.v3's parser messages (its scanner's differ).
+// It gives their line counted from 0, one less than an editor shows; its
+// scanner errors count from 1.
+var yamlParserErrors = []string{
+	"did not find expected <", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key",
+	"did not find expected ','", "found undefined tag handle",
+	"found duplicate %", "found incompatible YAML document",
+}
+
 func syntaxProblem(path string, err error) Problem {
-	p := Problem{File: path, Msg: err.Error()}
+	p := Problem{File: path, Msg: "YAML syntax: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		fmt.Sscan(m[1], &p.Line)
 		p.Column = 1
 		p.Msg = "YAML syntax: " + m[2]
+		for _, prefix := range yamlParserErrors {
+			if strings.HasPrefix(m[2], prefix) {
+				p.Line++
+				break
+			}
+		}
 	}
 	return p
 }

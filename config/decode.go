@@ -48,6 +48,21 @@ func (c *Checker) Errorf(path, format string, args ...any) {
 	c.problems = append(c.problems, p)
 }
 
+// Locate tells the Checker where the setting at path is, and where its
+// direct keys' values are, so that Errorf can point at them. It serves a
+// Checker that validates settings another Checker decoded.
+func (c *Checker) Locate(path string, node *yaml.Node) {
+	if node == nil {
+		return
+	}
+	c.nodes[path] = node
+	if node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			c.nodes[joinPath(path, node.Content[i].Value)] = node.Content[i+1]
+		}
+	}
+}
+
 // At records a problem at node.
 func (c *Checker) At(node *yaml.Node, path, format string, args ...any) {
 	c.problems = append(c.problems, Problem{
@@ -93,7 +108,14 @@ func (c *Checker) decode(node *yaml.Node, path string, v reflect.Value) {
 		node = node.Alias
 	}
 	c.nodes[path] = node
-	defer c.validate(path, v)
+	// A value validates itself only when it decoded cleanly: a misspelt key
+	// should not also be reported as the missing key it was meant to be.
+	before := len(c.problems)
+	defer func() {
+		if len(c.problems) == before {
+			c.validate(path, v)
+		}
+	}()
 
 	if v.Type() == nodeType {
 		v.Set(reflect.ValueOf(*node))
@@ -164,7 +186,9 @@ func (c *Checker) decode(node *yaml.Node, path string, v reflect.Value) {
 			c.At(node, path, "expected a single %s value, found %s", kindName(v.Kind()), describe(node))
 			return
 		}
-		if err := node.Decode(v.Addr().Interface()); err != nil {
+		// yaml.v3 would truncate 5.5 into an int field without a word.
+		isFloat := node.ShortTag() == "!!float" && (v.CanInt() || v.CanUint())
+		if err := node.Decode(v.Addr().Interface()); err != nil || isFloat {
 			c.At(node, path, "%q is not a valid %s", node.Value, kindName(v.Kind()))
 		}
 	}

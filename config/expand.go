@@ -19,12 +19,18 @@ func expandEnv(c *Checker, node *yaml.Node, path string, lookup func(string) (st
 		out, err := expandString(node.Value, lookup)
 		if err != nil {
 			c.At(node, path, "%v", err)
+			// Reported once here: as nothing, the decoder keeps the
+			// default instead of failing again on the raw "${...}".
+			node.Tag, node.Value = "!!null", ""
 			return
 		}
-		if out != node.Value && node.Style == 0 && node.Tag != "!!str" {
-			// An expanded value is text unless it reads as something else
-			// in the target type; let the decoder decide from the plain value.
-			node.Tag = ""
+		if out != node.Value && node.Style == 0 && out != "" {
+			// A plain value reads as what it expands to, as if written so:
+			// ${CONNS} with CONNS=5 is the number 5. The parser tagged the
+			// unexpanded text !!str, so resolve the tag again. Quoted
+			// values stay text, and so does an empty expansion.
+			node.Tag, node.Value = "", out
+			node.Tag = node.ShortTag()
 		}
 		node.Value = out
 	case yaml.MappingNode:

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -61,6 +62,9 @@ type Duration time.Duration
 
 // UnmarshalYAML parses a Go duration string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if err := scalar(n); err != nil {
+		return err
+	}
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
 		return fmt.Errorf("%q is not a duration (write it like 90s, 5m or 1h30m)", n.Value)
@@ -84,6 +88,9 @@ type Location struct{ *time.Location }
 
 // UnmarshalYAML loads the named zone.
 func (l *Location) UnmarshalYAML(n *yaml.Node) error {
+	if err := scalar(n); err != nil {
+		return err
+	}
 	loc, err := time.LoadLocation(n.Value)
 	if err != nil || n.Value == "" || n.Value == "Local" {
 		return fmt.Errorf("%q is not a time zone name (write it like Asia/Tokyo or UTC)", n.Value)
@@ -108,15 +115,43 @@ type Schedule struct {
 
 // UnmarshalYAML parses and checks the spec.
 func (s *Schedule) UnmarshalYAML(n *yaml.Node) error {
+	if err := scalar(n); err != nil {
+		return err
+	}
 	return s.parse(n.Value)
 }
 
 func (s *Schedule) parse(spec string) error {
+	rest := spec
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		// cron panics on a zone prefix with nothing after it ("TZ=UTC").
+		_, after, ok := strings.Cut(spec, " ")
+		if !ok {
+			return fmt.Errorf("%q is not a schedule: a time zone prefix needs a schedule after it", spec)
+		}
+		rest = strings.TrimSpace(after)
+	}
+	// cron runs "@every" below one second, zero and negative durations
+	// included, every second: an API hammered by a typo.
+	if d, ok := strings.CutPrefix(rest, "@every "); ok {
+		if v, err := time.ParseDuration(d); err == nil && v < time.Second {
+			return fmt.Errorf("%q is not a schedule: @every needs at least 1s", spec)
+		}
+	}
 	sched, err := scheduleParser.Parse(spec)
 	if err != nil {
 		return fmt.Errorf("%q is not a schedule: %v (write 5 cron fields like \"0 9 * * *\", or \"@every 1h\", \"@hourly\", \"@daily\")", spec, err)
 	}
 	s.Spec, s.Schedule = spec, sched
+	return nil
+}
+
+// scalar rejects a list or mapping where a single value belongs; its Value
+// would read as "" and make a misleading message.
+func scalar(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("expected a single value, found %s", describe(n))
+	}
 	return nil
 }
 

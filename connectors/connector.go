@@ -107,6 +107,7 @@ func (r *Registry) Build(cfg *config.Config, log *slog.Logger) ([]Connector, err
 	c := config.NewChecker(cfg.File)
 	var out []Connector
 	for _, cc := range cfg.Connectors {
+		c.Locate(cc.Path, cc.Node)
 		t, ok := r.types[cc.Type]
 		if !ok {
 			if cc.Type != "" {
