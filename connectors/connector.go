@@ -104,6 +104,9 @@ type Connector struct {
 // Build decodes and checks every connector's options and builds its source.
 // The error, if any, is config.Problems listing every problem found.
 func (r *Registry) Build(cfg *config.Config, log *slog.Logger) ([]Connector, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	c := config.NewChecker(cfg.File)
 	var out []Connector
 	for _, cc := range cfg.Connectors {

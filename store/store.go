@@ -26,6 +26,10 @@ type DB struct {
 	Gorm    *gorm.DB
 	SQL     *sql.DB
 	Dialect string
+	// BatchRows is how many rows one multi-row INSERT carries. The SQLite
+	// driver binds parameters in time quadratic in their number, so its
+	// statements stay small; MySQL gains from large ones.
+	BatchRows int
 }
 
 // Options says which database to open.
@@ -51,8 +55,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		NowFunc:                  func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		SkipDefaultTransaction:   true,
 		DisableNestedTransaction: true,
-		CreateBatchSize:          500,
 	}
+	batch := 500
+	if o.Dialect == SQLite {
+		batch = 40
+	}
+	gcfg.CreateBatchSize = batch
 	var (
 		dialector gorm.Dialector
 		where     string
@@ -110,7 +118,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connecting to %s: %w", where, redactDSN(err, o.DSN))
 	}
-	return &DB{Gorm: g, SQL: sqlDB, Dialect: o.Dialect}, nil
+	return &DB{Gorm: g, SQL: sqlDB, Dialect: o.Dialect, BatchRows: batch}, nil
 }
 
 // Close closes the connections.

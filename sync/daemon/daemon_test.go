@@ -221,4 +221,3 @@ func TestDaemon_MetricsEndpointServesNayoseMetrics(t *testing.T) {
 		}
 	}
 }
-

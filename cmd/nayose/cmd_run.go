@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nayose/nayose/config"
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/sync/daemon"
+	"github.com/nayose/nayose/sync/engine"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("run takes no arguments (got %q); to run some connectors once, use: nayose sync %s", args, strings.Join(args, " "))
+	}
+	cfg, conns, err := loadConfig(env.opts.config)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.stderr)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	eng := engine.New(engine.Options{DB: db, DefaultRegion: cfg.Mapping.DefaultRegion, Logger: log, Metrics: engine.NewMetrics(reg)})
+	if env.opts.once {
+		return runOnce(ctx, env.stdout, cfg, db, eng, conns)
+	}
+	log.Info("nayose starting", "config", cfg.File, "database", describeDB(cfg))
+	return daemon.New(daemon.Options{
+		Runner:     eng,
+		DB:         db,
+		Connectors: conns,
+		Location:   cfg.Timezone.Location,
+		Listen:     cfg.HTTP.Listen,
+		Gatherer:   reg,
+		Logger:     log,
+	}).Run(ctx)
+}
+
+func cmdSync(ctx context.Context, env *cmdEnv, args []string) error {
+	cfg, conns, err := loadConfig(env.opts.config)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		conns, err = pick(conns, args)
+		if err != nil {
+			return err
+		}
+	}
+	log := newLogger(cfg, env.stderr)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	eng := engine.New(engine.Options{DB: db, DefaultRegion: cfg.Mapping.DefaultRegion, Logger: log})
+	return runOnce(ctx, env.stdout, cfg, db, eng, conns)
+}
+
+// pick returns the named connectors, or an error naming the unknown ones.
+func pick(conns []connectors.Connector, names []string) ([]connectors.Connector, error) {
+	var known []string
+	for _, c := range conns {
+		known = append(known, c.Config.Name)
+	}
+	var out []connectors.Connector
+	var problems []string
+	for _, n := range names {
+		i := slices.Index(known, n)
+		if i < 0 {
+			msg := fmt.Sprintf("no connector named %q", n)
+			if s, ok := config.Closest(n, known); ok {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += fmt.Sprintf(" (configured: %s)", strings.Join(known, ", "))
+			}
+			problems = append(problems, msg)
+			continue
+		}
+		out = append(out, conns[i])
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "; "))
+	}
+	return out, nil
+}
+
+// runOnce runs the connectors one after another, prints what each did and
+// what the tables hold, and fails when any stream did not succeed.
+func runOnce(ctx context.Context, w io.Writer, cfg *config.Config, db *store.DB, eng *engine.Engine, conns []connectors.Connector) error {
+	failed := 0
+	for _, c := range conns {
+		res, err := eng.Run(ctx, c)
+		if res.Busy {
+			fmt.Fprintf(w, "%s: skipped, %v\n", c.Config.Name, err)
+			failed++
+			continue
+		}
+		for _, s := range res.Streams {
+			fmt.Fprintf(w, "%s/%s: %s, %s read, %d written, %d rejected in %s\n",
+				c.Config.Name, s.Stream, s.Status, plural(s.Read, "record", "records"), s.Written, s.Rejected, s.Duration.Round(time.Millisecond))
+			if s.Err != nil {
+				fmt.Fprintf(w, "    error: %s\n", oneLine(s.Err.Error()))
+			}
+			if s.Status != store.RunSucceeded {
+				failed++
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	var customers, identities, activities, rejected int64
+	g := db.Gorm.WithContext(context.WithoutCancel(ctx))
+	g.Model(&store.Customer{}).Count(&customers)
+	g.Model(&store.Identity{}).Count(&identities)
+	g.Model(&store.Activity{}).Count(&activities)
+	g.Model(&store.RejectedRecord{}).Count(&rejected)
+	fmt.Fprintf(w, "\n%s now holds %d customers from %d source records, with %d activities.\n", describeDB(cfg), customers, identities, activities)
+	if rejected > 0 {
+		fmt.Fprintf(w, "%d records were rejected so far: 'nayose status' lists the latest, the table rejected_records has them all.\n", rejected)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return exitError{code: 130}
+	case failed > 0:
+		return exitError{code: 1}
+	}
+	return nil
+}

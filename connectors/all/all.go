@@ -1,0 +1,14 @@
+// Package all links every connector type into one registry.
+package all
+
+import (
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/connectors/csv"
+)
+
+// Registry returns a registry holding every connector type nayose ships.
+func Registry() *connectors.Registry {
+	r := connectors.NewRegistry()
+	csv.Register(r)
+	return r
+}

@@ -1,0 +1,61 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/store/storetest"
+)
+
+func TestMigrate_IsIdempotentAndRecorded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		applied, err := db.Migrate(context.Background())
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second migrate applied %v, %v; want nothing", applied, err)
+		}
+		var versions []int
+		db.Gorm.Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&versions)
+		if !slices.Equal(versions, []int{1}) {
+			t.Errorf("schema_migrations = %v", versions)
+		}
+		for _, table := range []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "alerts", "sync_locks"} {
+			if !db.Gorm.Migrator().HasTable(table) {
+				t.Errorf("table %s missing", table)
+			}
+		}
+	})
+}
+
+func TestSchema_KeysAreExactAndTextIsJapaneseSafe(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		// Ids that differ only in case or width are different records.
+		for _, id := range []string{"abc", "ABC", "ｱ", "ア"} {
+			row := store.Identity{Source: "s", ExternalID: id, FullName: "𠮷野家 髙橋", Emails: "[]", Phones: "[]", Raw: "{}"}
+			if err := db.Gorm.Create(&row).Error; err != nil {
+				t.Fatalf("inserting id %q: %v", id, err)
+			}
+		}
+		var got store.Identity
+		db.Gorm.Where("external_id = ?", "ア").First(&got)
+		if got.FullName != "𠮷野家 髙橋" {
+			t.Errorf("4-byte characters did not survive: %q", got.FullName)
+		}
+	})
+}
+
+func TestSchema_MySQLTablesAreCommentedForBI(t *testing.T) {
+	db := storetest.Open(t, store.MySQL)
+	var missing []string
+	db.Gorm.Raw(`SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns
+		WHERE table_schema = DATABASE() AND table_name <> 'schema_migrations' AND column_comment = ''`).Scan(&missing)
+	if len(missing) > 0 {
+		t.Errorf("columns without a comment: %v", missing)
+	}
+	var charsets []string
+	db.Gorm.Raw(`SELECT DISTINCT table_collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'schema_migrations'`).Scan(&charsets)
+	if !slices.Equal(charsets, []string{"utf8mb4_unicode_ci"}) {
+		t.Errorf("table collations = %v", charsets)
+	}
+}

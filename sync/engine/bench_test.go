@@ -1,0 +1,231 @@
+package engine_test
+
+import (
+	"context"
+	stdcsv "encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nayose/nayose/config"
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/connectors/all"
+	"github.com/nayose/nayose/mapping"
+	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/store/storetest"
+	"github.com/nayose/nayose/sync/engine"
+)
+
+// benchRows is the size of the customer export each iteration imports.
+const benchRows = 20000
+
+// writeBenchCSV writes a Japanese customer export of n rows.
+func writeBenchCSV(tb testing.TB, dir string, n int) string {
+	tb.Helper()
+	path := filepath.Join(dir, "customers.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	w := stdcsv.NewWriter(f)
+	w.Write([]string{"顧客番号", "氏名", "フリガナ", "メールアドレス", "電話番号", "生年月日", "郵便番号", "住所"})
+	families := []string{"佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村"}
+	givens := []string{"太郎", "花子", "一郎", "美咲", "健太", "陽菜"}
+	for i := range n {
+		w.Write([]string{
+			fmt.Sprintf("C%07d", i),
+			families[i%len(families)] + " " + givens[(i/len(families))%len(givens)],
+			"サトウ タロウ",
+			fmt.Sprintf("user%07d@example.jp", i),
+			fmt.Sprintf("090-%04d-%04d", i/10000, i%10000),
+			fmt.Sprintf("19%02d/%d/%d", 50+i%50, 1+i%12, 1+i%28),
+			"150-0001",
+			fmt.Sprintf("東京都渋谷区神宮前%d-%d-%d", 1+i%5, 1+i%20, 1+i%15),
+		})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+func benchConnector(tb testing.TB, csvPath string) connectors.Connector {
+	tb.Helper()
+	yaml := fmt.Sprintf(`connectors:
+  - name: bench
+    type: csv
+    schedule: "@daily"
+    options:
+      customers:
+        path: %s
+        id_column: 顧客番号
+        columns: {氏名: full_name, フリガナ: name_kana, メールアドレス: email, 電話番号: phone, 生年月日: birthday, 郵便番号: postal_code, 住所: address}
+`, csvPath)
+	cfg, err := config.Parse("bench.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	conns, err := all.Registry().Build(cfg, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return conns[0]
+}
+
+// peakHeap samples live heap bytes until stopped, and returns the peak.
+func peakHeap() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return peak.Load() }
+}
+
+func resetTables(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	for _, table := range []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records"} {
+		if err := db.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCSVImport imports a customer export through the engine (parse,
+// normalize, link, upsert identities, create and recompute customers,
+// commit page + cursor) and, in the same run, inserts the same rows with a
+// raw multi-row INSERT ... ON DUPLICATE KEY UPDATE (ON CONFLICT on SQLite).
+// engine/raw is the share of raw speed the engine keeps.
+func BenchmarkCSVImport(b *testing.B) {
+	for _, dialect := range storetest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			db := storetest.Open(b, dialect)
+			path := writeBenchCSV(b, b.TempDir(), benchRows)
+			conn := benchConnector(b, path)
+			e := engine.New(engine.Options{DB: db})
+			var engineTime, rawTime time.Duration
+			var peak uint64
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				resetTables(b, db)
+				runtime.GC()
+				stop := peakHeap()
+				b.StartTimer()
+
+				start := time.Now()
+				res, err := e.Run(context.Background(), conn)
+				if err != nil {
+					b.Fatal(err)
+				}
+				engineTime += time.Since(start)
+				if res.Streams[0].Written != benchRows {
+					b.Fatalf("written %d, want %d", res.Streams[0].Written, benchRows)
+				}
+				peak = max(peak, stop())
+
+				b.StopTimer()
+				resetTables(b, db)
+				b.StartTimer()
+				start = time.Now()
+				if err := rawUpsert(db, path, db.BatchRows); err != nil {
+					b.Fatal(err)
+				}
+				rawTime += time.Since(start)
+			}
+			b.StopTimer()
+			recs := float64(benchRows * b.N)
+			b.ReportMetric(recs/engineTime.Seconds(), "engine-rec/s")
+			b.ReportMetric(recs/rawTime.Seconds(), "raw-rec/s")
+			b.ReportMetric(rawTime.Seconds()/engineTime.Seconds(), "engine/raw")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// rawUpsert is the baseline: read the CSV and upsert its rows straight into
+// customer_identities, batch rows per statement, no linking, no customers.
+func rawUpsert(db *store.DB, path string, batch int) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := stdcsv.NewReader(f)
+	if _, err := r.Read(); err != nil {
+		return err
+	}
+	cols := []string{"customer_id", "source", "source_type", "external_id", "full_name", "name_kana", "email", "emails", "phone", "phones",
+		"birthday", "postal_code", "address", "email_key", "phone_key", "name_key", "raw", "first_seen_at", "last_seen_at"}
+	var head, tail string
+	if db.Dialect == store.MySQL {
+		head = "INSERT INTO customer_identities (" + strings.Join(cols, ", ") + ") VALUES "
+		sets := make([]string, 0, len(cols))
+		for _, c := range cols[4:] {
+			sets = append(sets, c+" = VALUES("+c+")")
+		}
+		tail = " ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
+	} else {
+		head = "INSERT INTO customer_identities (" + strings.Join(cols, ", ") + ") VALUES "
+		sets := make([]string, 0, len(cols))
+		for _, c := range cols[4:] {
+			sets = append(sets, c+" = excluded."+c)
+		}
+		tail = " ON CONFLICT (source, external_id) DO UPDATE SET " + strings.Join(sets, ", ")
+	}
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	now := time.Now().UTC()
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		q := head + strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ") + tail
+		if _, err := db.SQL.Exec(q, args...); err != nil {
+			return err
+		}
+		args, n = args[:0], 0
+		return nil
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		args = append(args, 0, "bench", "csv", rec[0], rec[1], rec[2], rec[3], `["`+rec[3]+`"]`, rec[4], `["`+rec[4]+`"]`,
+			rec[5], rec[6], rec[7], mapping.EmailKey(rec[3]), mapping.PhoneKey(rec[4], "JP"), mapping.NameKey(rec[1]), "{}", now, now)
+		if n++; n == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
