@@ -11,6 +11,7 @@ import (
 
 	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/notify"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/sync/daemon"
 	"github.com/nayose/nayose/sync/engine"
@@ -47,6 +48,7 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 		Listen:     cfg.HTTP.Listen,
 		Gatherer:   reg,
 		Logger:     log,
+		Notifier:   &notify.Console{W: env.stdout, Location: cfg.Timezone.Location},
 	}).Run(ctx)
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/notify"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/sync/engine"
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +42,8 @@ type Options struct {
 	// Gatherer serves /metrics; nil serves an empty registry.
 	Gatherer prometheus.Gatherer
 	Logger   *slog.Logger
+	// Notifier, if set, is told when a connector run fails.
+	Notifier notify.Notifier
 	// StopTimeout bounds how long Run waits for running jobs after ctx
 	// ends. Default 30s.
 	StopTimeout time.Duration
@@ -173,6 +176,31 @@ func (d *Daemon) runJob(ctx context.Context, conn connectors.Connector) {
 		d.log.Info("connector is running in another process; skipped", "connector", name, "detail", err)
 	case err != nil && ctx.Err() == nil:
 		d.log.Error("connector run failed", "connector", name, "err", err)
+		d.alertFailure(ctx, conn, res)
+	}
+}
+
+// alertFailure tells people which streams of a run failed and why.
+func (d *Daemon) alertFailure(ctx context.Context, conn connectors.Connector, res engine.Result) {
+	if d.o.Notifier == nil {
+		return
+	}
+	for _, s := range res.Streams {
+		if s.Err == nil {
+			continue
+		}
+		a := notify.Alert{
+			Rule:  "sync_failed",
+			Title: fmt.Sprintf("%s/%s failed after %d records", conn.Config.Name, s.Stream, s.Written),
+			Fields: []notify.Field{
+				{Label: "error", Value: s.Err.Error()},
+				{Label: "next run", Value: conn.Config.Schedule.Next(time.Now().In(d.o.Location)).Format("2006-01-02 15:04 MST")},
+			},
+			At: time.Now(),
+		}
+		if err := d.o.Notifier.Notify(ctx, a); err != nil {
+			d.log.Warn("sending failure alert", "connector", conn.Config.Name, "err", err)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"iter"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/notify"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/store/storetest"
 	"github.com/nayose/nayose/sync/engine"
@@ -218,6 +220,31 @@ func TestDaemon_MetricsEndpointServesNayoseMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// failingStream fails at once, as a vendor outage would.
+type failingStream struct{}
+
+func (failingStream) Name() string { return "orders" }
+
+func (failingStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
+	return func(yield func(connectors.Page, error) bool) {
+		yield(connectors.Page{}, errors.New("vendor answered 503"))
+	}
+}
+
+func TestDaemon_FailedRunIsAlerted(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	var out syncBuffer
+	c := conn(t, "pos", "@hourly", streams{failingStream{}})
+	d := New(Options{Runner: engine.New(engine.Options{DB: db}), DB: db, Connectors: []connectors.Connector{c},
+		Notifier: &notify.Console{W: &out}, Location: time.UTC})
+	d.runJob(context.Background(), c)
+	for _, want := range []string{"sync_failed: pos/orders failed after 0 records", "error: vendor answered 503", "next run:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("alert lacks %q:\n%s", want, out.String())
 		}
 	}
 }
