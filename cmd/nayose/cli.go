@@ -195,13 +195,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 
 // openStore opens the configured database and brings its schema up to date.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB, error) {
-	opts := store.Options{Dialect: cfg.Database.Driver, MaxOpenConns: cfg.Database.MaxOpenConns, Logger: log}
-	if opts.Dialect == store.SQLite {
-		opts.Path = cfg.DatabasePath()
-	} else {
-		opts.DSN = cfg.Database.DSN.Reveal()
-	}
-	db, err := store.Open(ctx, opts)
+	db, err := store.Open(ctx, storeOptions(cfg, log))
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +208,17 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 		log.Info("database migrated", "versions", applied)
 	}
 	return db, nil
+}
+
+// storeOptions says which database the configuration names.
+func storeOptions(cfg *config.Config, log *slog.Logger) store.Options {
+	opts := store.Options{Dialect: cfg.Database.Driver, MaxOpenConns: cfg.Database.MaxOpenConns, Logger: log}
+	if opts.Dialect == store.SQLite {
+		opts.Path = cfg.DatabasePath()
+	} else {
+		opts.DSN = cfg.Database.DSN.Reveal()
+	}
+	return opts
 }
 
 // describeDB says where the data is, for people, without secrets.

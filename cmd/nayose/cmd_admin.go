@@ -42,13 +42,7 @@ func cmdMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := store.Options{Dialect: cfg.Database.Driver, MaxOpenConns: cfg.Database.MaxOpenConns, Logger: newLogger(cfg, env.stderr)}
-	if opts.Dialect == store.SQLite {
-		opts.Path = cfg.DatabasePath()
-	} else {
-		opts.DSN = cfg.Database.DSN.Reveal()
-	}
-	db, err := store.Open(ctx, opts)
+	db, err := store.Open(ctx, storeOptions(cfg, newLogger(cfg, env.stderr)))
 	if err != nil {
 		return err
 	}
