@@ -210,6 +210,20 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 	return db, nil
 }
 
+// openConfigured loads the configuration (connector options unchecked:
+// the command does not run connectors) and opens its migrated database.
+func openConfigured(ctx context.Context, env *cmdEnv) (*config.Config, *store.DB, error) {
+	cfg, err := config.Load(env.opts.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openStore(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, db, nil
+}
+
 // storeOptions says which database the configuration names.
 func storeOptions(cfg *config.Config, log *slog.Logger) store.Options {
 	opts := store.Options{Dialect: cfg.Database.Driver, MaxOpenConns: cfg.Database.MaxOpenConns, Logger: log}

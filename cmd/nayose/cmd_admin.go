@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"text/tabwriter"
 	"time"
 
@@ -60,11 +59,7 @@ func cmdMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func cmdStatus(ctx context.Context, env *cmdEnv, args []string) error {
-	cfg, err := config.Load(env.opts.config)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, slog.New(slog.DiscardHandler))
+	cfg, db, err := openConfigured(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/mapping"
 	"github.com/nayose/nayose/store"
 	"golang.org/x/text/currency"
@@ -21,11 +19,7 @@ func cmdCustomers(ctx context.Context, env *cmdEnv, args []string) error {
 		return fmt.Errorf("say whom to find: nayose customers QUERY (an email, a phone number, a name or a customer id)")
 	}
 	query := strings.Join(args, " ")
-	cfg, err := config.Load(env.opts.config)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, slog.New(slog.DiscardHandler))
+	cfg, db, err := openConfigured(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -23,19 +24,14 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("run takes no arguments (got %q); to run some connectors once, use: nayose sync %s", args, strings.Join(args, " "))
 	}
-	cfg, conns, err := loadConfig(env.opts.config)
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg, env.stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	eng := engine.New(engine.Options{DB: db, DefaultRegion: cfg.Mapping.DefaultRegion, Logger: log, Metrics: engine.NewMetrics(reg)})
+	s, err := openSync(ctx, env, engine.NewMetrics(reg))
+	if err != nil {
+		return err
+	}
+	defer s.db.Close()
+	cfg, conns, db, eng, log := s.cfg, s.conns, s.db, s.eng, s.log
 	if env.opts.once {
 		return runOnce(ctx, env.stdout, cfg, db, eng, conns)
 	}
@@ -53,24 +49,43 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func cmdSync(ctx context.Context, env *cmdEnv, args []string) error {
-	cfg, conns, err := loadConfig(env.opts.config)
+	s, err := openSync(ctx, env, nil)
 	if err != nil {
 		return err
 	}
+	defer s.db.Close()
+	conns := s.conns
 	if len(args) > 0 {
-		conns, err = pick(conns, args)
-		if err != nil {
+		if conns, err = pick(conns, args); err != nil {
 			return err
 		}
+	}
+	return runOnce(ctx, env.stdout, s.cfg, s.db, s.eng, conns)
+}
+
+// syncSetup is what run and sync work with.
+type syncSetup struct {
+	cfg   *config.Config
+	conns []connectors.Connector
+	log   *slog.Logger
+	db    *store.DB
+	eng   *engine.Engine
+}
+
+// openSync loads the configuration with its connectors, opens and migrates
+// the database, and builds the engine; metrics may be nil.
+func openSync(ctx context.Context, env *cmdEnv, metrics *engine.Metrics) (*syncSetup, error) {
+	cfg, conns, err := loadConfig(env.opts.config)
+	if err != nil {
+		return nil, err
 	}
 	log := newLogger(cfg, env.stderr)
 	db, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
-	eng := engine.New(engine.Options{DB: db, DefaultRegion: cfg.Mapping.DefaultRegion, Logger: log})
-	return runOnce(ctx, env.stdout, cfg, db, eng, conns)
+	eng := engine.New(engine.Options{DB: db, DefaultRegion: cfg.Mapping.DefaultRegion, Logger: log, Metrics: metrics})
+	return &syncSetup{cfg: cfg, conns: conns, log: log, db: db, eng: eng}, nil
 }
 
 // pick returns the named connectors, or an error naming the unknown ones.

@@ -73,16 +73,16 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		if err != nil {
 			return fmt.Errorf("totalling activities of customers: %w", err)
 		}
-		var created []struct {
-			ID        int64
-			CreatedAt time.Time
-		}
-		if err := w.tx.Model(&store.Customer{}).Select("id", "created_at").Where("id IN ?", part).Scan(&created).Error; err != nil {
+		// Only customers that still exist are rewritten: the upsert below
+		// must not bring back one merged away. created_at is never updated,
+		// so it need not be read.
+		var living []int64
+		if err := w.tx.Model(&store.Customer{}).Where("id IN ?", part).Pluck("id", &living).Error; err != nil {
 			return fmt.Errorf("reading customers: %w", err)
 		}
-		byCustomer := map[int64]*store.Customer{}
-		for _, c := range created {
-			byCustomer[c.ID] = &store.Customer{ID: c.ID, CreatedAt: c.CreatedAt}
+		byCustomer := make(map[int64]*store.Customer, len(living))
+		for _, id := range living {
+			byCustomer[id] = &store.Customer{ID: id}
 		}
 		identsOf := map[int64][]store.Identity{}
 		for _, id := range idents {

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -246,7 +245,7 @@ func (e *Engine) finishRun(run *store.SyncRun, sr StreamResult) {
 	finished := e.now()
 	msg := ""
 	if sr.Err != nil {
-		msg = truncate(sr.Err.Error(), 4000)
+		msg = clip(sr.Err.Error(), 4000)
 	}
 	err := e.db.Gorm.WithContext(ctx).Model(&store.SyncRun{}).Where("id = ?", run.ID).Updates(map[string]any{
 		"status":      sr.Status,
@@ -256,27 +255,4 @@ func (e *Engine) finishRun(run *store.SyncRun, sr StreamResult) {
 	if err != nil {
 		e.log.Error("recording the end of a run", "run", run.ID, "err", err)
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8Start(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-func joinNonEmpty(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
 }
