@@ -8,15 +8,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	// The default zone, Asia/Tokyo, must load where the system has no
 	// zone files (scratch and distroless images); Defaults panics otherwise.
 	_ "time/tzdata"
 
+	"github.com/nayose/nayose/mapping/resolve"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -67,11 +70,30 @@ type HTTP struct {
 	Listen string `yaml:"listen"`
 }
 
-// Mapping configures normalization and identity linking.
+// Mapping configures normalization and identity resolution.
 type Mapping struct {
 	// DefaultRegion is the ISO 3166 country assumed for phone numbers
 	// written without a country code. Default JP.
 	DefaultRegion string `yaml:"default_region"`
+	// AutoMergeScore is the match score (bits) at or above which two
+	// records become one customer. Default 15.
+	AutoMergeScore float64 `yaml:"auto_merge_score"`
+	// ReviewScore is the score at or above which a pair kept apart is
+	// listed by nayose review. Default 6.
+	ReviewScore float64 `yaml:"review_score"`
+	// MaxShared is how many records may share one email, phone or address
+	// before it is treated as junk that links nobody. Default 10.
+	MaxShared int `yaml:"max_shared"`
+	// SourcePriority lists connector names, most trusted first: each
+	// customer field comes from the most trusted source that has it, then
+	// the most recently updated.
+	SourcePriority []string `yaml:"source_priority"`
+	// Weights overrides match weights in bits: field -> level -> weight,
+	// e.g. {email: {exact: 12, differ: -3}}. Fields: family_name,
+	// given_name, birthday, email, phone, postal_code, address. Levels:
+	// exact, close, partial, differ. `nayose resolve --learn` prints
+	// weights fitted to a file of records.
+	Weights map[string]map[string]float64 `yaml:"weights"`
 }
 
 // Connector is one configured source.
@@ -109,7 +131,7 @@ func Defaults() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Database: Database{Driver: "sqlite", Path: "nayose.db", MaxOpenConns: 10},
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
-		Mapping:  Mapping{DefaultRegion: "JP"},
+		Mapping:  Mapping{DefaultRegion: "JP", AutoMergeScore: 15, ReviewScore: 6, MaxShared: 10},
 	}
 }
 
@@ -241,6 +263,7 @@ func (cfg *Config) validate(c *Checker) {
 	if len(cfg.Mapping.DefaultRegion) != 2 {
 		c.Errorf("mapping.default_region", "%q is not a two-letter country code (like JP or US)", cfg.Mapping.DefaultRegion)
 	}
+	checkMapping(c, &cfg.Mapping)
 	names := map[string]string{}
 	for _, conn := range cfg.Connectors {
 		switch {
@@ -264,6 +287,17 @@ func (cfg *Config) validate(c *Checker) {
 		if conn.Timeout <= 0 {
 			c.Errorf(conn.Path+".timeout", "timeout must be more than zero")
 		}
+	}
+	known := slices.Sorted(maps.Keys(names))
+	for i, name := range cfg.Mapping.SourcePriority {
+		if names[name] != "" {
+			continue
+		}
+		msg := fmt.Sprintf("%q is not a configured connector", name)
+		if s, ok := Closest(name, known); ok {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		c.Errorf(fmt.Sprintf("mapping.source_priority[%d]", i), "%s", msg)
 	}
 }
 
@@ -320,4 +354,61 @@ func (cfg *Config) Resolve(p string) string {
 		return p
 	}
 	return filepath.Join(cfg.Dir, p)
+}
+
+// checkMapping checks identity-resolution settings.
+func checkMapping(c *Checker, m *Mapping) {
+	if m.AutoMergeScore <= 0 {
+		c.Errorf("mapping.auto_merge_score", "must be above 0 (bits of evidence; default 15)")
+	}
+	if m.ReviewScore > m.AutoMergeScore {
+		c.Errorf("mapping.review_score", "%g is above auto_merge_score %g; pairs to review score below the auto-merge score", m.ReviewScore, m.AutoMergeScore)
+	}
+	if m.MaxShared < 2 {
+		c.Errorf("mapping.max_shared", "must be at least 2 (a value shared by more records than this links nobody)")
+	}
+	var fieldNames []string
+	for _, f := range resolve.Fields() {
+		fieldNames = append(fieldNames, f.String())
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Weights)) {
+		path := "mapping.weights." + name
+		f, ok := resolve.ParseField(name)
+		if !ok {
+			msg := fmt.Sprintf("%q is not a compared field (allowed: %s)", name, strings.Join(fieldNames, ", "))
+			if s, ok := Closest(name, fieldNames); ok {
+				msg = fmt.Sprintf("%q is not a compared field (did you mean %q?)", name, s)
+			}
+			c.Errorf(path, "%s", msg)
+			continue
+		}
+		var levelNames []string
+		for _, l := range f.Levels() {
+			levelNames = append(levelNames, l.String())
+		}
+		for _, lname := range slices.Sorted(maps.Keys(m.Weights[name])) {
+			l, ok := resolve.ParseLevel(lname)
+			if !ok || !slices.Contains(f.Levels(), l) {
+				c.Errorf(path+"."+lname, "%q is not a level of %s (allowed: %s)", lname, name, strings.Join(levelNames, ", "))
+			}
+		}
+	}
+}
+
+// ResolveWeights returns the match weights: the defaults with the
+// configured ones laid over them.
+func (m *Mapping) ResolveWeights() resolve.Weights {
+	w := resolve.DefaultModel().Weights()
+	for name, levels := range m.Weights {
+		f, ok := resolve.ParseField(name)
+		if !ok {
+			continue
+		}
+		for lname, v := range levels {
+			if l, ok := resolve.ParseLevel(lname); ok {
+				w.Set(f, l, v)
+			}
+		}
+	}
+	return w
 }

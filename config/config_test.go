@@ -375,7 +375,7 @@ func TestGoodConfig(t *testing.T) {
 				Log:      config.Log{Level: "debug", Format: "json"},
 				Database: config.Database{Driver: "sqlite", Path: "data/nayose.db", MaxOpenConns: 4},
 				HTTP:     config.HTTP{Listen: ":9090"},
-				Mapping:  config.Mapping{DefaultRegion: "US"},
+				Mapping:  config.Mapping{DefaultRegion: "US", AutoMergeScore: 15, ReviewScore: 6, MaxShared: 10},
 				Connectors: []connectorView{
 					{
 						Name: "square_pos", Type: "square", Schedule: "*/15 * * * *",

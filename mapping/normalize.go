@@ -3,45 +3,73 @@ package mapping
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 )
 
 // Fold applies NFKC (full-width letters and digits become ASCII, half-width
 // kana become full-width), trims, and collapses runs of white space
 // (including the ideographic space U+3000) to one ASCII space.
+// Invalid UTF-8 becomes U+FFFD, so what Fold returns is always valid UTF-8.
 func Fold(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	s = norm.NFKC.String(s)
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	if !needsSpaceFold(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = len(b) > 0
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return string(b)
 }
 
-// EmailKey returns the comparable form of an email address: folded, lower
-// case, without "mailto:". It returns "" for something that is not an
-// address.
-func EmailKey(s string) string {
-	s = strings.ToLower(strings.ReplaceAll(Fold(s), " ", ""))
-	s = strings.TrimPrefix(s, "mailto:")
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || !strings.Contains(s[at+1:], ".") {
-		return ""
+// needsSpaceFold reports whether s has white space other than single ASCII
+// spaces between other runes, the common case Fold can return unchanged.
+func needsSpaceFold(s string) bool {
+	prevSpace := true // a leading space needs folding
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ':
+				if prevSpace {
+					return true
+				}
+				prevSpace = true
+			case '\t', '\n', '\v', '\f', '\r':
+				return true
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return true
+		}
+		prevSpace = false
+		i += n
 	}
-	return s
-}
-
-// PhoneKey returns a phone number in E.164 ("+819012345678"), reading
-// numbers without a country code as being in region (ISO 3166, "JP"). It
-// returns "" for something that is not a valid number.
-func PhoneKey(s, region string) string {
-	s = Fold(s)
-	if s == "" {
-		return ""
-	}
-	num, err := phonenumbers.Parse(s, strings.ToUpper(region))
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return ""
-	}
-	return phonenumbers.Format(num, phonenumbers.E164)
+	return prevSpace && s != ""
 }
 
 // NameKey returns the comparable form of a name: folded, lower case, with

@@ -25,6 +25,13 @@ var migrations = []migration{
 		}
 		return out
 	}},
+	{version: 2, name: "identity resolution state", statements: func(dialect string) []string {
+		var out []string
+		for _, t := range schemaV2 {
+			out = append(out, t.create(dialect)...)
+		}
+		return out
+	}},
 }
 
 // Migrate brings the schema up to date, recording each applied version in

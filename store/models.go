@@ -209,3 +209,54 @@ type Lock struct {
 
 // TableName names the lock table.
 func (Lock) TableName() string { return "sync_locks" }
+
+// MatchKey is one blocking key of an identity.
+type MatchKey struct {
+	KeyHash    int64 `gorm:"primaryKey;autoIncrement:false"`
+	IdentityID int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+// TableName names the table.
+func (MatchKey) TableName() string { return "match_keys" }
+
+// MatchComponent places an identity in its component.
+type MatchComponent struct {
+	IdentityID  int64 `gorm:"primaryKey;autoIncrement:false"`
+	ComponentID int64
+}
+
+// TableName names the table.
+func (MatchComponent) TableName() string { return "match_components" }
+
+// Decisions a person can record about two identities.
+const (
+	DecisionMerge = "merge"
+	DecisionNever = "never"
+)
+
+// MatchOverride is a person's decision about two identities.
+type MatchOverride struct {
+	IdentityA int64 `gorm:"primaryKey;autoIncrement:false"`
+	IdentityB int64 `gorm:"primaryKey;autoIncrement:false"`
+	Decision  string
+	Actor     string
+	Note      string
+	CreatedAt time.Time
+}
+
+// TableName names the table.
+func (MatchOverride) TableName() string { return "match_overrides" }
+
+// MatchReview is a pair of identities that may be one person, for a person
+// to decide.
+type MatchReview struct {
+	IdentityA int64 `gorm:"primaryKey;autoIncrement:false"`
+	IdentityB int64 `gorm:"primaryKey;autoIncrement:false"`
+	Score     float64
+	Reason    string
+	Evidence  string
+	CreatedAt time.Time
+}
+
+// TableName names the table.
+func (MatchReview) TableName() string { return "match_reviews" }

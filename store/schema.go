@@ -398,3 +398,56 @@ var schemaV1 = []table{
 		primary: []string{"name"},
 	},
 }
+
+// schemaV2 holds what identity resolution keeps between runs, so that each
+// page re-resolves only what it touches.
+var schemaV2 = []table{
+	{
+		name:    "match_keys",
+		comment: "Blocking keys of each identity: identities that share a key are compared. Internal to identity resolution.",
+		columns: []column{
+			{name: "key_hash", typ: tBigint, comment: "the key: its kind in the top bits, a hash of its text below"},
+			{name: "identity_id", typ: tRef, comment: "customer_identities.id holding the key"},
+		},
+		primary: []string{"key_hash", "identity_id"},
+		indexes: []index{{name: "ix_match_keys_identity_id", columns: []string{"identity_id"}}},
+	},
+	{
+		name:    "match_components",
+		comment: "The component of each identity: identities joined by pairs scoring at or above the auto-merge score, guards aside. Customers never cross components.",
+		columns: []column{
+			{name: "identity_id", typ: tRef, comment: "customer_identities.id"},
+			{name: "component_id", typ: tRef, comment: "the smallest identity id of the component"},
+		},
+		primary: []string{"identity_id"},
+		indexes: []index{{name: "ix_match_components_component_id", columns: []string{"component_id"}}},
+	},
+	{
+		name:    "match_overrides",
+		comment: "A person's decisions about two identities (nayose merge, split, never-match), respected by every later run.",
+		columns: []column{
+			{name: "identity_a", typ: tRef, comment: "customer_identities.id, the smaller of the two"},
+			{name: "identity_b", typ: tRef, comment: "customer_identities.id, the larger of the two"},
+			{name: "decision", typ: tKey, size: 16, comment: "merge (always one person) or never (never one person)"},
+			{name: "actor", typ: tString, size: 64, comment: "who decided"},
+			{name: "note", typ: tString, size: 255, comment: "why, as the person wrote it"},
+			colCreatedAt,
+		},
+		primary: []string{"identity_a", "identity_b"},
+		indexes: []index{{name: "ix_match_overrides_identity_b", columns: []string{"identity_b"}}},
+	},
+	{
+		name:    "match_reviews",
+		comment: "Pairs of identities of different customers that may be one person: scored between the review and auto-merge scores, or refused by a guard. Listed by nayose review.",
+		columns: []column{
+			{name: "identity_a", typ: tRef, comment: "customer_identities.id, the smaller of the two"},
+			{name: "identity_b", typ: tRef, comment: "customer_identities.id, the larger of the two"},
+			{name: "score", typ: tFloat, comment: "match score in bits"},
+			{name: "reason", typ: tString, size: 64, comment: "why the pair was kept apart: below the auto-merge score, or the guard that refused it"},
+			{name: "evidence", typ: tJSON, comment: "JSON: for each compared field, its agreement level and weight"},
+			colCreatedAt,
+		},
+		primary: []string{"identity_a", "identity_b"},
+		indexes: []index{{name: "ix_match_reviews_identity_b", columns: []string{"identity_b"}}},
+	},
+}

@@ -28,9 +28,11 @@ type command struct {
 
 // cmdOptions are the flags a command may define.
 type cmdOptions struct {
-	config string
-	once   bool
-	limit  int
+	config  string
+	once    bool
+	limit   int
+	note    string
+	resolve resolveOptions
 }
 
 // cmdEnv is what a running command gets.
@@ -60,14 +62,27 @@ func commands() []command {
 			setup: func(fs *flag.FlagSet, o *cmdOptions) {
 				fs.IntVar(&o.limit, "limit", 20, "show at most this many customers, and activities per customer")
 			}, run: cmdCustomers},
+		{name: "review", summary: "list pairs of customers that may be one person, with the evidence, strongest first",
+			setup: func(fs *flag.FlagSet, o *cmdOptions) {
+				fs.IntVar(&o.limit, "limit", 20, "show at most this many pairs")
+			}, run: cmdReview},
+		{name: "merge", args: "A B", summary: "make customers A and B one person (kept by every later run)", setup: setupNote, run: cmdMerge},
+		{name: "never-match", args: "A B", summary: "mark customers A and B as two people (kept by every later run)", setup: setupNote, run: cmdNeverMatch},
+		{name: "split", args: "IDENTITY", summary: "take a source record out of its customer into one of its own (kept by every later run)", setup: setupNote, run: cmdSplit},
+		{name: "resolve", summary: "resolve a CSV of customer records into people (no database or configuration needed)",
+			setup: setupResolve, run: cmdResolve},
 	}
+}
+
+func setupNote(fs *flag.FlagSet, o *cmdOptions) {
+	fs.StringVar(&o.note, "note", "", "why, in your words (kept with the decision)")
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "nayose brings a business's customers together from every tool it uses, into one table.")
 	fmt.Fprintln(w, "\nUsage: nayose COMMAND [-c FILE] [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nThe configuration is -c/--config FILE, else $NAYOSE_CONFIG, else nayose.yaml.")
 	fmt.Fprintln(w, "Run 'nayose COMMAND --help' for a command's flags.")
@@ -132,6 +147,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		var exit exitError
 		if errors.As(err, &exit) {
 			return exit.code
+		}
+		var usage *usageErr
+		if errors.As(err, &usage) {
+			fmt.Fprintf(stderr, "nayose %s: %v\n", cmd.name, err)
+			fs.Usage()
+			return 2
 		}
 		fmt.Fprintf(stderr, "nayose %s: %v\n", cmd.name, err)
 		return 1

@@ -84,7 +84,7 @@ func openSync(ctx context.Context, env *cmdEnv, metrics *engine.Metrics) (*syncS
 	if err != nil {
 		return nil, err
 	}
-	eng := engine.New(engine.Options{DB: db, DefaultRegion: cfg.Mapping.DefaultRegion, Logger: log, Metrics: metrics})
+	eng := engine.New(engine.Options{DB: db, Resolve: configuredResolve(cfg), SourcePriority: cfg.Mapping.SourcePriority, Logger: log, Metrics: metrics})
 	return &syncSetup{cfg: cfg, conns: conns, log: log, db: db, eng: eng}, nil
 }
 

@@ -429,6 +429,18 @@ func (s *stream) rejectFields(r *row, ps []fieldProblem) connectors.Reject {
 	}
 }
 
+// Decode returns text read from r as UTF-8, the way this connector reads
+// files: encoding "" or "auto" detects a BOM, UTF-8 or Shift_JIS (CP932)
+// from the first 64 KiB; "utf-8" or "shift_jis" (and their aliases) force
+// one. The second result says whether rows still need a UTF-8 check.
+func Decode(r io.Reader, encodingName string) (io.Reader, bool, error) {
+	enc, ok := parseEncoding(encodingName)
+	if !ok {
+		return nil, false, fmt.Errorf("unknown encoding %q (use utf-8, shift_jis or auto)", encodingName)
+	}
+	return decode(r, enc)
+}
+
 // decode returns the file's text as UTF-8 and whether rows still need a
 // UTF-8 check: auto detection looks at the first 64 KiB only.
 func decode(r io.Reader, enc encoding) (io.Reader, bool, error) {

@@ -98,7 +98,7 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 			if !ok {
 				continue // merged away in this page
 			}
-			survive(c, identsOf[id])
+			survive(c, identsOf[id], w.e.priority)
 			summarize(c, totalsOf[id])
 			c.UpdatedAt = w.now
 			rows = append(rows, *c)
@@ -123,11 +123,21 @@ var customerUpdateColumns = []string{
 	"gross_sales", "refund_total", "discount_total", "net_sales", "currency", "identity_count", "field_sources", "updated_at",
 }
 
-// survive chooses each customer field from the identities: the most
-// recently updated identity that has a value wins, and field_sources says
-// which source gave it.
-func survive(c *store.Customer, idents []store.Identity) {
+// survive chooses each customer field from the identities: the identity
+// from the most trusted source (priority, lower first; unlisted sources
+// last) that has a value wins, then the most recently updated, and
+// field_sources says which source gave it.
+func survive(c *store.Customer, idents []store.Identity, priority map[string]int) {
+	rank := func(source string) int {
+		if p, ok := priority[source]; ok {
+			return p
+		}
+		return len(priority)
+	}
 	slices.SortFunc(idents, func(a, b store.Identity) int {
+		if c := rank(a.Source) - rank(b.Source); c != 0 {
+			return c
+		}
 		if c := compareTimes(b.SourceUpdatedAt, a.SourceUpdatedAt); c != 0 {
 			return c
 		}

@@ -15,20 +15,21 @@ import (
 	"time"
 
 	"github.com/nayose/nayose/connectors"
-	"github.com/nayose/nayose/mapping"
+	"github.com/nayose/nayose/mapping/resolve"
 	"github.com/nayose/nayose/store"
 )
 
 // Options configures an Engine.
 type Options struct {
 	DB *store.DB
-	// Linker decides which identities are one person. Default: same
-	// normalized email or phone.
-	Linker mapping.Linker
-	// DefaultRegion is the country assumed for phone numbers without a
-	// country code. Default JP.
-	DefaultRegion string
-	Logger        *slog.Logger
+	// Resolve tunes identity resolution; its Region is the country assumed
+	// for phone numbers without a country code (default JP).
+	Resolve resolve.Options
+	// SourcePriority lists connector names, most trusted first: each
+	// customer field is taken from the most trusted source that has it,
+	// then the most recently updated. Sources not listed come after.
+	SourcePriority []string
+	Logger         *slog.Logger
 	// Metrics, if set, receives run and record counts.
 	Metrics *Metrics
 	// Now is the clock; default time.Now.
@@ -39,13 +40,14 @@ type Options struct {
 // use: different connectors may run at once, and page writes are
 // serialized so that linking sees every committed identity.
 type Engine struct {
-	db      *store.DB
-	linker  mapping.Linker
-	region  string
-	log     *slog.Logger
-	metrics *Metrics
-	now     func() time.Time
-	holder  string
+	db          *store.DB
+	resolveOpts resolve.Options
+	priority    map[string]int
+	region      string
+	log         *slog.Logger
+	metrics     *Metrics
+	now         func() time.Time
+	holder      string
 	// writeMu serializes page writes within this process; the
 	// identity-resolution lock row does it across processes.
 	writeMu sync.Mutex
@@ -53,11 +55,14 @@ type Engine struct {
 
 // New returns an Engine.
 func New(o Options) *Engine {
-	if o.Linker == nil {
-		o.Linker = mapping.ExactKeyLinker{}
+	if o.Resolve.Region == "" {
+		o.Resolve.Region = "JP"
 	}
-	if o.DefaultRegion == "" {
-		o.DefaultRegion = "JP"
+	priority := make(map[string]int, len(o.SourcePriority))
+	for i, s := range o.SourcePriority {
+		if _, dup := priority[s]; !dup {
+			priority[s] = i
+		}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -67,13 +72,14 @@ func New(o Options) *Engine {
 	}
 	host, _ := os.Hostname()
 	return &Engine{
-		db:      o.DB,
-		linker:  o.Linker,
-		region:  o.DefaultRegion,
-		log:     o.Logger,
-		metrics: o.Metrics,
-		now:     func() time.Time { return o.Now().UTC().Truncate(time.Millisecond) },
-		holder:  fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomID()),
+		db:          o.DB,
+		resolveOpts: o.Resolve,
+		priority:    priority,
+		region:      o.Resolve.Region,
+		log:         o.Logger,
+		metrics:     o.Metrics,
+		now:         func() time.Time { return o.Now().UTC().Truncate(time.Millisecond) },
+		holder:      fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomID()),
 	}
 }
 

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"iter"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/connectors"
-	"github.com/nayose/nayose/mapping"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/store/storetest"
 	"github.com/nayose/nayose/sync/engine"
@@ -83,6 +83,11 @@ func newEngine(db *store.DB) *engine.Engine {
 
 func person(id, name, email, phone string) connectors.Identity {
 	return connectors.Identity{ExternalID: id, FullName: name, Emails: nonEmpty(email), Phones: nonEmpty(phone), Raw: []byte(`{"id":"` + id + `"}`)}
+}
+
+func withKana(id connectors.Identity, kana string) connectors.Identity {
+	id.NameKana = kana
+	return id
 }
 
 func nonEmpty(s string) []string {
@@ -216,7 +221,7 @@ func TestSync_SameEmailOrPhoneIsOneCustomer(t *testing.T) {
 		// Two customers, then a record that shares the email of one and the
 		// phone of the other: all three are one person, the older id survives.
 		run(t, e, connector("pos", &pagedStream{name: "customers", pages: []connectors.Page{
-			{Identities: []connectors.Identity{person("a", "佐藤 太郎", "TARO@example.jp ", ""), person("b", "サトウ タロウ", "", "+81 90-1234-5678")}},
+			{Identities: []connectors.Identity{withKana(person("a", "佐藤 太郎", "TARO@sato-mail.jp ", ""), "さとう たろう"), person("b", "サトウ タロウ", "", "+81 90-2468-1357")}},
 		}}))
 		var before []store.Customer
 		db.Gorm.Order("id").Find(&before)
@@ -224,23 +229,31 @@ func TestSync_SameEmailOrPhoneIsOneCustomer(t *testing.T) {
 			t.Fatalf("customers before = %d, want 2", len(before))
 		}
 		run(t, e, connector("mail", &pagedStream{name: "members", pages: []connectors.Page{
-			{Identities: []connectors.Identity{person("m1", "Taro Sato", "taro@example.jp", "０９０（１２３４）５６７８")}},
+			{Identities: []connectors.Identity{person("m1", "Taro Sato", "taro@sato-mail.jp", "０９０（２４６８）１３５７")}},
 		}}))
 		var after []store.Customer
 		db.Gorm.Find(&after)
 		if len(after) != 1 || after[0].ID != before[0].ID {
 			t.Fatalf("customers after = %+v, want only id %d", after, before[0].ID)
 		}
-		if after[0].IdentityCount != 3 || after[0].Email != "taro@example.jp" || after[0].Phone != "+819012345678" {
+		if after[0].IdentityCount != 3 || after[0].Email != "taro@sato-mail.jp" || after[0].Phone != "+819024681357" {
 			t.Errorf("survivor = %+v", after[0])
 		}
 		var alias store.Alias
 		if err := db.Gorm.First(&alias).Error; err != nil || alias.RetiredID != before[1].ID || alias.CustomerID != before[0].ID {
 			t.Errorf("alias = %+v (%v), want %d -> %d", alias, err, before[1].ID, before[0].ID)
 		}
+		// The retired customer's merge is explained: rule, score, and the
+		// field evidence of the pair that joined it (its phone).
 		var ev store.MergeEvent
-		if err := db.Gorm.First(&ev).Error; err != nil || ev.Rule != "same_email_and_phone" || ev.Actor != "auto" {
+		err := db.Gorm.Where("other_customer_id = ?", before[1].ID).First(&ev).Error
+		if err != nil || ev.Action != "merge" || ev.Rule != "score" || ev.Actor != "auto" || ev.Score == nil || *ev.Score < 15 ||
+			!strings.Contains(ev.Evidence, `"phone":{"level":"exact"`) {
 			t.Errorf("merge event = %+v (%v)", ev, err)
+		}
+		// The new record's joining is explained too.
+		if n := count(t, db, "merge_events", "identity_id IS NOT NULL AND action = ?", "merge"); n != 1 {
+			t.Errorf("merge events for joining records = %d, want 1", n)
 		}
 		if n := count(t, db, "customer_identities", "customer_id <> ?", before[0].ID); n != 0 {
 			t.Errorf("%d identities left on a retired customer", n)
@@ -368,15 +381,4 @@ func TestSync_CancelStopsBetweenPagesAndRecordsIt(t *testing.T) {
 			t.Errorf("canceled runs = %d, want 1", n)
 		}
 	})
-}
-
-func TestLinker_GroupIsOrderIndependent(t *testing.T) {
-	cands := []mapping.Candidate{
-		{EmailKey: "a@x.jp"}, {PhoneKey: "+81312345678"}, {EmailKey: "a@x.jp", PhoneKey: "+81312345678"},
-		{EmailKey: "b@x.jp"}, {CustomerID: 7}, {CustomerID: 7, PhoneKey: "+81900000000"},
-	}
-	groups := mapping.ExactKeyLinker{}.Group(cands)
-	if len(groups) != 3 {
-		t.Fatalf("groups = %v, want 3", groups)
-	}
 }

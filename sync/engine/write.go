@@ -179,6 +179,10 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	before, err := w.storedRecords(existing)
+	if err != nil {
+		return 0, err
+	}
 	rows := make([]store.Identity, 0, len(idents))
 	for _, id := range idents {
 		if id.placeholder && existing[id.ExternalID].ID != 0 {
@@ -188,16 +192,34 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 		row.CustomerID = existing[id.ExternalID].CustomerID
 		rows = append(rows, row)
 	}
-	touched, err := w.link(rows)
-	if err != nil {
-		return 0, err
-	}
 	if err := w.upsertIdentities(rows); err != nil {
 		return 0, err
 	}
 	refs, err := w.lookupIdentities(names)
 	if err != nil {
 		return 0, err
+	}
+	// Only identities that are new or whose matched fields changed need
+	// resolving: a re-run of the same data changes nothing.
+	var changed []store.Identity
+	for _, row := range rows {
+		prev, ok := before[row.ExternalID]
+		if ok && sameRecord(prev, resolveRecord(&row)) {
+			continue
+		}
+		row.ID = refs[row.ExternalID].ID
+		changed = append(changed, row)
+	}
+	res := newResolver(w)
+	if err := res.run(changed, nil); err != nil {
+		return 0, err
+	}
+	touched := res.touched
+	for ext, ref := range refs {
+		if c, ok := res.customer[ref.ID]; ok {
+			ref.CustomerID = c
+			refs[ext] = ref
+		}
 	}
 	actRows := make([]store.Activity, 0, len(acts))
 	for _, a := range acts {
