@@ -179,8 +179,8 @@ func isDash(r rune) bool {
 //     二十三 → 23); place names such as 一番町, 三軒茶屋 or 八丁堀 keep theirs;
 //   - writes the block "1丁目2番3号", "1丁目2番地3", "1丁目2-3", "１－２－３",
 //     "1の2の3" all as "1-2-3": a trailing 号 or 番地 is dropped, "3丁目"
-//     alone is "3", and every dash (－ ‐ ― − and ー after a digit) is "-";
-//     a dash is kept only between two digits;
+//     alone is "3", and every dash (－ ‐ ― −, and ー or 一 after a digit)
+//     is "-"; a dash is kept only between two digits;
 //   - writes ヶ, ケ, ヵ, が and ガ between kanji as ケ (霞ヶ関, 霞が関 and 霞ケ関
 //     agree) and の, ノ between kanji as ノ (井の頭, 井ノ頭);
 //   - keeps the building and room as written after folding, lower-cased
@@ -434,8 +434,9 @@ func appendKanjiNumber(dst, run []rune) []rune {
 // blockDashes appends rs to dst with the block markers after a number
 // written as dashes: 丁目, 番地, 番 and 号 become "-" when a number follows
 // (after an optional の, ノ or dash) and disappear at the end of the
-// block; の and ノ between two numbers become "-". Dashes (and ー) between
-// the number and the marker or の go with them.
+// block; の and ノ between two numbers become "-", and so does 一, typed
+// for a dash ("1一2一3"). Dashes (and ー) between the number and the
+// marker or の go with them.
 func blockDashes(dst, rs []rune) []rune {
 	for i := 0; i < len(rs); {
 		d := len(dst)
@@ -454,7 +455,7 @@ func blockDashes(dst, rs []rune) []rune {
 				}
 				continue
 			}
-			if rs[i] == 'の' || rs[i] == 'ノ' {
+			if rs[i] == 'の' || rs[i] == 'ノ' || rs[i] == '一' {
 				j := i + 1
 				for j < len(rs) && (rs[j] == '-' || rs[j] == 'ー') {
 					j++

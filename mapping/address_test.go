@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
@@ -26,6 +27,7 @@ func TestAddressKey(t *testing.T) {
 			"東京都渋谷区神南1−2−3",
 			"東京都渋谷区神南1―2―3",
 			"東京都渋谷区神南1ｰ2ｰ3",
+			"東京都渋谷区神南1一2一3",
 			"東京都渋谷区神南一丁目二番三号",
 			"東京都渋谷区神南一丁目二番地三",
 			"東京都渋谷区神南一丁目2番地の3",
@@ -214,5 +216,52 @@ func BenchmarkAddressKey(b *testing.B) {
 	}
 	for i := 0; b.Loop(); i++ {
 		AddressKey(addrs[i%len(addrs)])
+	}
+}
+
+// Inputs the fuzzer and generated texts found where AddressKey of the key
+// differed from the key; each is now a fixed point.
+func TestAddressKey_FoundByFuzzing(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"000!0000 000", "000 0000 000"},
+		{"1－ｰ", "1"},
+		{"三号ｰ", "3"},
+		{"3-ｰヶ", "3ヶ"},
+		{"1号゙ー室百＃,〒ᅡ", "1室百ᅡ"},
+		{"㈱3都二。‐が。目サ3々", "株3都二ケ目サ3々"},
+		{"京都府〇(゛)一十-号", "10"},
+		{"府。.三-番地都十", "府3都十"},
+		{"(-百ｰ番地室ｰ", "100室ー"},
+		{"、① 3－の1々B㈱町", "1-3-1々b株町"},
+		{"a ᅡ2番ｰ丁目,①", "aᅡ2-1"},
+		{"千丁－目", "1000"},
+		{"150-0041、150-0041  a", "a"},
+		{"十〇丁-目百", "10-100"},
+		{"〒,150-0041ᄀ", "ᄀ"},
+		{"〒)1500041(150-0041ᅡ〒", "ᅡ"},
+		{"府ヶ.1-ノ0", "府ヶ1-0"},
+		{"番-\u0301‐地〇ー", "番地0"},
+	}
+	for _, tt := range tests {
+		got := AddressKey(tt.in)
+		if got != tt.want {
+			t.Errorf("AddressKey(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if again := AddressKey(got); again != got {
+			t.Errorf("AddressKey(%q) = %q, but AddressKey of that = %q", tt.in, got, again)
+		}
+	}
+}
+
+func TestAddressKey_StableOnGeneratedText(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := strings.Fields("東京都 京都府 北海道 都 県 府 〒 150-0041 1500041 1 2 0 3 - ー ｰ － ‐ 一 二 十 百 千 〇 三 丁目 丁 目 番 番地 地 号 室 町 の ノ ヶ ケ が ガ 霞 関 サ ン a B . , 、 。 ( ) \u3000 \u0301 \u3099 ゛ ᄀ ᅡ 々 ① ㈱ ＃")
+	alphabet = append(alphabet, " ", "  ")
+	for range 30000 {
+		s := generate(r, alphabet, 12)
+		k := AddressKey(s)
+		if again := AddressKey(k); again != k {
+			t.Fatalf("AddressKey(%q) = %q, but AddressKey of that = %q", s, k, again)
+		}
 	}
 }

@@ -52,6 +52,8 @@ func TestEmailKey(t *testing.T) {
 		{"taro+shop@yahoo.co.jp", "taro+shop@yahoo.co.jp"},
 		{"taro.sato@gmail.co.jp", "taro.sato@gmail.co.jp"},
 		{"taro@日本語.jp", "taro@日本語.jp"},
+		{"ヽ゛ouAeS@gmail.com ", "ヾouaes@gmail.com"}, // found by fuzzing: marks compose once spaces go
+		{"nniゝ゛@gmail.coma.", "nniゞ@gmail.coma"},
 
 		// not addresses
 		{"", ""},

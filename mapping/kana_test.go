@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
@@ -128,4 +129,16 @@ func FuzzKatakana(f *testing.F) {
 			}
 		}
 	})
+}
+
+// generate writes a text of 1 to n pieces drawn from alphabet. Tests that
+// check invariants on many generated texts use it: the fuzzer mutates
+// bytes, and rarely builds the sequences of kana, kanji and marks that
+// trip the normalizers, while pieces do.
+func generate(r *rand.Rand, alphabet []string, n int) string {
+	var b strings.Builder
+	for range r.IntN(n) + 1 {
+		b.WriteString(alphabet[r.IntN(len(alphabet))])
+	}
+	return b.String()
 }

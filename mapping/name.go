@@ -54,9 +54,10 @@ func (n PersonName) IsZero() bool { return n == PersonName{} }
 //
 // Readings come from the kana when it is kana (or Latin letters): two
 // tokens are the family and given readings, and one token reads the whole
-// name, or the family or given name when only that one is known. A reading the kana does not
-// give is taken from the name itself when that part is written in kana or
-// Latin letters. A name in kanji with no kana has no reading.
+// name, or the family or given name when only that one is known. A reading
+// the kana does not give is taken from the name itself when that part is
+// written in kana or Latin letters. A name in kanji with no kana has no
+// reading.
 //
 // ParseName("佐藤 太郎", "", "", "サトウ タロウ") and ParseName("", "佐藤",
 // "太郎", "さとう たろう") are equal; ParseName("Taro Sato", "", "", "") has
@@ -77,7 +78,14 @@ func ParseName(full, family, given, kana string) PersonName {
 	if family != "" || given != "" {
 		fam, giv = family, given
 		n.OrderKnown = true
-		whole = []string{fam, giv}
+		switch {
+		case fam == "":
+			whole = []string{giv}
+		case giv == "":
+			whole = []string{fam}
+		default:
+			whole = []string{fam, giv}
+		}
 	} else if l, r, ok := cutComma(stripHonorifics(full)); ok {
 		fam, giv = l, r
 		n.OrderKnown = true
@@ -144,12 +152,12 @@ func scriptForm(s string) string {
 	}, s)
 }
 
-// readingKey returns the RomajiKey of a reading with its tokens joined, so
-// a reading written in one token or in two gives one key ("カン ナオ" and
-// "カンナオ" both "kanao", "Satoh Akira" and "サトウアキラ" both
+// readingKey returns the RomajiKey of a folded reading with its tokens
+// joined, so a reading written in one token or in two gives one key ("カン
+// ナオ" and "カンナオ" both "kanao", "Satoh Akira" and "サトウアキラ" both
 // "satoakira").
 func readingKey(s string) string {
-	k := RomajiKey(s)
+	k := romajiKeyFolded(s)
 	if strings.IndexByte(k, ' ') < 0 {
 		return k
 	}
@@ -237,43 +245,43 @@ var honorificTokens = map[string]bool{
 	"サマ": true, "サン": true, "ドノ": true, "どの": true,
 }
 
-// titles are written before a Latin name, with or without a dot.
-var titles = map[string]bool{
-	"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true,
-	"mr.": true, "mrs.": true, "ms.": true, "dr.": true,
+// isTitle reports whether a token is a title written before a Latin name:
+// Mr, Mrs, Ms, Miss or Dr, in any case, with or without a dot.
+func isTitle(tok string) bool {
+	tok = strings.TrimSuffix(tok, ".")
+	for _, t := range [...]string{"mr", "mrs", "ms", "miss", "dr"} {
+		if strings.EqualFold(tok, t) {
+			return true
+		}
+	}
+	return false
 }
 
-// stripHonorifics removes the honorifics and titles from a folded name.
+// stripHonorifics removes the honorifics and titles from a folded name
+// (single spaces, trimmed).
 func stripHonorifics(s string) string {
-	if s == "" {
-		return s
-	}
-	f := strings.Fields(s)
-	for len(f) > 0 {
-		first := strings.ToLower(f[0])
-		if titles[first] {
-			f = f[1:]
+	for s != "" {
+		first, rest, _ := strings.Cut(s, " ")
+		if isTitle(first) {
+			s = rest
 			continue
 		}
-		if dot := strings.IndexByte(first, '.'); dot > 0 && dot < len(first)-1 && titles[first[:dot+1]] {
-			f[0] = f[0][dot+1:] // "Mr.Sato"
+		if dot := strings.IndexByte(first, '.'); dot > 0 && dot < len(first)-1 && isTitle(first[:dot]) {
+			s = s[dot+1:] // "Mr.Sato"
 		}
 		break
 	}
-	for len(f) > 0 {
-		last := f[len(f)-1]
+	for s != "" {
+		i := strings.LastIndexByte(s, ' ')
+		last := s[i+1:]
 		if honorificTokens[last] {
-			f = f[:len(f)-1]
+			s = s[:max(i, 0)]
 			continue
 		}
 		cut := false
 		for _, h := range honorificSuffixes {
-			if last == h {
-				f, cut = f[:len(f)-1], true
-				break
-			}
 			if strings.HasSuffix(last, h) {
-				f[len(f)-1], cut = strings.TrimSuffix(last, h), true
+				s, cut = strings.TrimRight(s[:len(s)-len(h)], " "), true
 				break
 			}
 		}
@@ -281,8 +289,5 @@ func stripHonorifics(s string) string {
 			break
 		}
 	}
-	if len(f) == 1 {
-		return f[0]
-	}
-	return strings.Join(f, " ")
+	return s
 }

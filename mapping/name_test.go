@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -191,26 +192,7 @@ func FuzzParseName(f *testing.F) {
 		f.Add(a[0], a[1], a[2], a[3])
 	}
 	f.Fuzz(func(t *testing.T, full, family, given, kana string) {
-		n := ParseName(full, family, given, kana)
-		for _, s := range []string{n.Family, n.Given, n.Full, n.FamilyReading, n.GivenReading, n.FullReading} {
-			if !utf8.ValidString(s) {
-				t.Fatalf("ParseName(%q, %q, %q, %q) = %+v, not UTF-8", full, family, given, kana, n)
-			}
-			if strings.ContainsAny(s, " \u3000") {
-				t.Fatalf("ParseName(%q, %q, %q, %q) = %+v, has a space", full, family, given, kana, n)
-			}
-		}
-		for _, r := range []string{n.FamilyReading, n.GivenReading, n.FullReading} {
-			if RomajiKey(r) != r {
-				t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: reading %q is not a RomajiKey", full, family, given, kana, n, r)
-			}
-		}
-		if n.OrderKnown && n.Family != "" && n.Given != "" && n.Full != n.Family+n.Given {
-			t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: Full is not Family+Given", full, family, given, kana, n)
-		}
-		if (n.Family != "" || n.Given != "") && n.Full == "" {
-			t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: parts without Full", full, family, given, kana, n)
-		}
+		checkPersonName(t, full, family, given, kana)
 	})
 }
 
@@ -224,5 +206,45 @@ func BenchmarkParseName(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		in := inputs[i%len(inputs)]
 		ParseName(in[0], in[1], in[2], in[3])
+	}
+}
+
+func TestParseName_InvariantsOnGeneratedNames(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := strings.Fields("佐藤 太郎 髙 﨑 さとう タロウ ｻﾄｳ ﾞ 様 さま さん 殿 御中 サマ Mr Mr. mrs Dr. Miss Taro SATO Satoh ō , 、 ( ) （ ） ・ ー ッ ン ャ \u3000 . a 1")
+	alphabet = append(alphabet, " ", "  ")
+	for range 20000 {
+		full, family, given, kana := generate(r, alphabet, 6), generate(r, alphabet, 3), generate(r, alphabet, 3), generate(r, alphabet, 4)
+		if r.IntN(2) == 0 {
+			family, given = "", ""
+		}
+		checkPersonName(t, full, family, given, kana)
+	}
+}
+
+// checkPersonName checks what every PersonName must be: parts without
+// spaces, readings that are RomajiKeys, Full made of Family and Given
+// when the order is known.
+func checkPersonName(t *testing.T, full, family, given, kana string) {
+	t.Helper()
+	n := ParseName(full, family, given, kana)
+	for _, s := range []string{n.Family, n.Given, n.Full, n.FamilyReading, n.GivenReading, n.FullReading} {
+		if !utf8.ValidString(s) {
+			t.Fatalf("ParseName(%q, %q, %q, %q) = %+v, not UTF-8", full, family, given, kana, n)
+		}
+		if strings.ContainsAny(s, " \u3000") {
+			t.Fatalf("ParseName(%q, %q, %q, %q) = %+v, has a space", full, family, given, kana, n)
+		}
+	}
+	for _, r := range []string{n.FamilyReading, n.GivenReading, n.FullReading} {
+		if RomajiKey(r) != r {
+			t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: reading %q is not a RomajiKey", full, family, given, kana, n, r)
+		}
+	}
+	if n.OrderKnown && n.Family != "" && n.Given != "" && n.Full != n.Family+n.Given {
+		t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: Full is not Family+Given", full, family, given, kana, n)
+	}
+	if (n.Family != "" || n.Given != "") && n.Full == "" {
+		t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: parts without Full", full, family, given, kana, n)
 	}
 }

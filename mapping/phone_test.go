@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,5 +230,23 @@ func BenchmarkParsePhone(b *testing.B) {
 	numbers := []string{"090-1234-5678", "(03) 1234-5678", "+81 90 1234 5678", "０６－６１２３－４５６７", "+1 212 555 0100"}
 	for i := 0; b.Loop(); i++ {
 		ParsePhone(numbers[i%len(numbers)], "JP")
+	}
+}
+
+func TestParsePhone_StableOnGeneratedNumbers(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := strings.Fields("0 1 2 3 5 8 9 00 81 + - ( ) 090 03 0120 050 010 内線 x # / ー ０ ９ ext tel: 1234 5678")
+	alphabet = append(alphabet, " ")
+	for range 20000 {
+		s := generate(r, alphabet, 12)
+		p, ok := ParsePhone(s, "JP")
+		if !ok {
+			continue
+		}
+		again, ok := ParsePhone(p.E164, "")
+		want, wantOK := libraryPhone(p.E164, "JP")
+		if !ok || again != p || !wantOK || want != p {
+			t.Fatalf("ParsePhone(%q) = %v; ParsePhone of its E.164 = %v, phonenumbers = %v, %v", s, p, again, want, wantOK)
+		}
 	}
 }

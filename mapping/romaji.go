@@ -308,7 +308,11 @@ func appendSyllable(dst []byte, a, b, c string, sokuon bool) []byte {
 // and collapsed by the same rules, so their spellings in different cases
 // meet. RomajiKey(RomajiKey(s)) == RomajiKey(s).
 func RomajiKey(s string) string {
-	s = foldKana(s)
+	return romajiKeyFolded(foldKana(s))
+}
+
+// romajiKeyFolded is RomajiKey of a text already folded with foldKana.
+func romajiKeyFolded(s string) string {
 	if s == "" {
 		return ""
 	}

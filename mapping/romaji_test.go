@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -209,5 +210,21 @@ func BenchmarkRomajiKey(b *testing.B) {
 	names := []string{"サトウ タロウ", "ｻﾄｳ ﾀﾛｳ", "Satoh Taro", "しみず しゅんすけ", "Sophie Martin", "佐藤 太郎"}
 	for i := 0; b.Loop(); i++ {
 		RomajiKey(names[i%len(names)])
+	}
+}
+
+func TestRomajiKey_StableOnGeneratedText(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := strings.Fields("a i u e o k s t n h m y r w g z d b p j c f v sh ch ts th hh nn mm oh ou ' - , ・ ー ッ ン ャ ュ ョ ァ ィ ゥ ェ ォ ヮ シ チ ツ フ ウ イ ク ヴ ジ ヂ ヽ ヾ ゝ ゞ か さ ｶ ﾞ ﾟ ゛ ゜ \u3099 Ō ô ü ß İ ı ᄀ ᅡ 佐 A S H O U")
+	alphabet = append(alphabet, " ")
+	for range 20000 {
+		s := generate(r, alphabet, 10)
+		k := RomajiKey(s)
+		if again := RomajiKey(k); again != k {
+			t.Fatalf("RomajiKey(%q) = %q, but RomajiKey of that = %q", s, k, again)
+		}
+		if kk := RomajiKey(Katakana(s)); kk != k {
+			t.Fatalf("RomajiKey(%q) = %q, but of its Katakana %q", s, k, kk)
+		}
 	}
 }

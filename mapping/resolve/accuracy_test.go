@@ -122,7 +122,7 @@ func TestAccuracy(t *testing.T) {
 		{name: "febrl2", rows: func(t testing.TB) []eval.Row { return loadFEBRL(t, "dataset2.csv") }, learn: true, minPrecision: 0.99, minF1: 0.975},
 		{name: "febrl3", rows: func(t testing.TB) []eval.Row { return loadFEBRL(t, "dataset3.csv") }, learn: true, minPrecision: 0.99, minF1: 0.96},
 		{name: "febrl4", rows: func(t testing.TB) []eval.Row { return loadFEBRL(t, "dataset4a.csv", "dataset4b.csv") }, learn: true, minPrecision: 0.98, minF1: 0.98},
-		{name: "japanese", rows: func(testing.TB) []eval.Row { return eval.Japanese(1, 20000) }, minPrecision: 0.99, minF1: 0.955, reportByCases: true},
+		{name: "japanese", rows: func(testing.TB) []eval.Row { return eval.Japanese(1, 20000) }, minPrecision: 0.995, minF1: 0.97, reportByCases: true},
 	}
 	t.Logf("%-9s %-8s %9s %9s %9s %9s %9s", "data", "method", "records", "precision", "recall", "F1", "B3-F1")
 	for _, c := range cases {

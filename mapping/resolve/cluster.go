@@ -6,6 +6,11 @@ import (
 	"slices"
 )
 
+// strongMargin is how far above the auto-merge score a pair with nothing
+// identifying (only names, a town, a household's phone or address) must
+// score to merge on its own: many fields agreeing at once.
+const strongMargin = 10
+
 // edge is a pair considered for joining, with its order of consideration.
 type edge struct {
 	scored
@@ -28,9 +33,10 @@ func cluster(res *Result, recs []Record, feats []features, pairs []scored, cons 
 			reviews = append(reviews, p)
 			continue
 		}
-		if p.score >= o.AutoMerge && identifying(p.levels) {
+		switch {
+		case p.score >= o.AutoMerge && (identifying(p.levels) || p.score >= o.AutoMerge+strongMargin):
 			edges = append(edges, newEdge(recs, p, false))
-		} else {
+		case reviewable(p.levels):
 			reviews = append(reviews, p)
 		}
 	}
@@ -71,7 +77,7 @@ func cluster(res *Result, recs []Record, feats []features, pairs []scored, cons 
 		}
 		ma, mb := membersOf(ra), membersOf(rb)
 		if !e.manual {
-			if why := guard(feats, cons, ma, mb); why != "" {
+			if why := guard(feats, cons, ma, mb); why != noConflict {
 				e.conflict = why
 				reviews = append(reviews, e.scored)
 				continue
@@ -119,19 +125,19 @@ func newEdge(recs []Record, s scored, manual bool) edge {
 // guard says why the clusters with members a and b must stay apart, or ""
 // if they may join: some record of one and some record of the other are
 // marked never-match, or clearly differ in given name or birthday.
-func guard(feats []features, cons constraintSet, a, b []int) string {
+func guard(feats []features, cons constraintSet, a, b []int) conflict {
 	for _, x := range a {
 		for _, y := range b {
 			lo, hi := min(x, y), max(x, y)
 			if cons.never[[2]int{lo, hi}] {
 				return conflictNever
 			}
-			if why := compare(&feats[lo], &feats[hi]).conflict; why != "" {
+			if why := compare(&feats[lo], &feats[hi]).conflict; why != noConflict {
 				return why
 			}
 		}
 	}
-	return ""
+	return noConflict
 }
 
 // representatives maps each record to the member of its set with the

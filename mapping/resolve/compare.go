@@ -12,7 +12,6 @@ import (
 const (
 	nameClose      = 0.92
 	namePartial    = 0.80
-	nameConflict   = 0.70 // below this, two given names are two people
 	addressClose   = 0.85
 	addressPartial = 0.60
 )
@@ -20,22 +19,36 @@ const (
 // comparison is what comparing two records found.
 type comparison struct {
 	levels pattern
-	// conflict says the two cannot be one person whatever else agrees:
-	// their given names or their full birthdays clearly differ.
-	conflict string
+	// conflict says why the two cannot be one person whatever else
+	// agrees, or is noConflict.
+	conflict conflict
 }
+
+// conflict is a reason a pair is kept apart whatever its score.
+type conflict uint8
+
+var conflictNames = [...]string{
+	noConflict:        "",
+	conflictGivenName: "given names differ",
+	conflictBirthday:  "given names and birthdays differ",
+	conflictNever:     "marked never-match",
+	conflictHousehold: "given names differ on a shared phone or email",
+}
+
+func (c conflict) String() string { return conflictNames[c] }
 
 // Reasons a pair is kept apart whatever its score.
 const (
-	conflictGivenName = "given names differ"
-	conflictBirthday  = "given names and birthdays differ"
-	conflictNever     = "marked never-match"
-	conflictHousehold = "given names differ on a shared phone or email"
+	noConflict conflict = iota
+	conflictGivenName
+	conflictBirthday
+	conflictNever
+	conflictHousehold
 )
 
 func compare(a, b *features) comparison {
 	var c comparison
-	fam, giv, givSim := compareNames(&a.name, &b.name)
+	fam, giv, givenClash := compareNames(&a.name, &b.name)
 	c.levels.set(FamilyName, fam)
 	c.levels.set(GivenName, giv)
 	bl := compareBirthdays(a.birth, b.birth)
@@ -50,21 +63,29 @@ func compare(a, b *features) comparison {
 	} else {
 		c.levels.set(PostalCode, comparePostal(a.postal, b.postal))
 	}
-	c.conflict = household(&c, fam, giv == Differ && givSim < nameConflict, bl)
+	c.conflict = household(&c, fam, givenClash, bl)
 	return c
 }
 
+// reviewable reports whether a pair kept apart is worth a person's look:
+// it agrees on more than a name.
+func reviewable(p pattern) bool {
+	return identifying(p) || p.level(PostalCode) == Exact || p.level(Address) == Partial ||
+		p.level(Phone) == Partial || p.level(Birthday) == Close
+}
+
 // identifying reports whether a comparison shows agreement on something
-// that identifies one person rather than a name or a town: an email, a
-// mobile phone, a full birthday or a full address; or, with the same given
-// name, a shared landline or the same birthday without its year. Without
-// one, no score merges two records on its own: the same name in the same
-// postal code is how namesakes look.
+// that identifies one person rather than a name, a town or a household: an
+// email, a mobile phone or a full birthday; or, with the same given name,
+// a shared landline, a shared address or the same birthday without its
+// year. Without one, no score merges two records on its own: the same name
+// in the same postal code is how namesakes look, and the same family name,
+// landline and address how a household does.
 func identifying(p pattern) bool {
 	sameGiven := p.level(GivenName) == Exact || p.level(GivenName) == Close
 	return p.level(Email) == Exact || p.level(Phone) == Exact || p.level(Birthday) == Exact ||
-		p.level(Address) == Exact || p.level(Address) == Close ||
-		(sameGiven && (p.level(Phone) == Partial || p.level(Birthday) == Close))
+		(sameGiven && (p.level(Phone) == Partial || p.level(Birthday) == Close ||
+			p.level(Address) == Exact || p.level(Address) == Close))
 }
 
 // household says why two records that agree on some things are still two
@@ -73,9 +94,9 @@ func identifying(p pattern) bool {
 // people even then when the pair shares a phone or email, which is how a
 // household (twins included) looks. Two different full birthdays with two
 // different given names are two people whatever else they share.
-func household(c *comparison, fam Level, givenClash bool, birth Level) string {
+func household(c *comparison, fam Level, givenClash bool, birth Level) conflict {
 	if !givenClash {
-		return ""
+		return noConflict
 	}
 	switch {
 	case birth == Differ:
@@ -85,23 +106,24 @@ func household(c *comparison, fam Level, givenClash bool, birth Level) string {
 	case c.levels.level(Email) == Exact || c.levels.level(Phone) == Exact || c.levels.level(Phone) == Partial:
 		return conflictHousehold
 	}
-	return ""
+	return noConflict
 }
 
 // compareNames compares family and given names, trying both orders when a
 // name's order is not known ("SATO TARO" may be family first), and whole
-// names when either side could not be split. givSim is the given names'
-// similarity, for the household guard; a whole-name comparison never
-// reports a given-name clash, since it cannot tell which part differs.
-func compareNames(pa, pb *mapping.PersonName) (fam, giv Level, givSim float64) {
+// names when either side could not be split. clash reports whether the given
+// clash says the given names were compared and differ, for the household
+// guard; a whole-name comparison never reports one, since it cannot tell
+// which part differs.
+func compareNames(pa, pb *mapping.PersonName) (fam, giv Level, clash bool) {
 	a, b := alignName(*pa, pb), alignName(*pb, pa)
 	if !isSplit(&a) || !isSplit(&b) {
 		s, ok := wholeNameSimilarity(&a, &b)
 		if !ok {
-			return Missing, Missing, 1
+			return Missing, Missing, false
 		}
 		l := nameLevel(s)
-		return l, l, 1
+		return l, l, false
 	}
 	fs, fok := partSimilarity(a.Family, a.FamilyReading, b.Family, b.FamilyReading)
 	gs, gok := partSimilarity(a.Given, a.GivenReading, b.Given, b.GivenReading)
@@ -128,16 +150,25 @@ func compareNames(pa, pb *mapping.PersonName) (fam, giv Level, givSim float64) {
 		useSwap = other > straight
 	}
 	if useSwap {
-		fs, fok, gs, gok = sf, sfok, sg, sgok
+		// a's family name is in its Given field: compare it with b's.
+		fs, fok, gs, gok = sg, sgok, sf, sfok
 	}
-	fam, giv, givSim = Missing, Missing, 1
+	if !fok && !gok {
+		// No part compares (kanji parts against a reading written whole):
+		// the whole names may still.
+		if s, ok := wholeNameSimilarity(&a, &b); ok {
+			l := nameLevel(s)
+			return l, l, false
+		}
+	}
+	fam, giv = Missing, Missing
 	if fok {
 		fam = nameLevel(fs)
 	}
 	if gok {
-		giv, givSim = nameLevel(gs), gs
+		giv = nameLevel(gs)
 	}
-	return fam, giv, givSim
+	return fam, giv, giv == Differ
 }
 
 func isSplit(n *mapping.PersonName) bool {
@@ -288,19 +319,22 @@ func isLatinOnly(s string) bool {
 	return true
 }
 
+// compareBirthdays: Exact for the same full date; Close for the same
+// month and day where a year is missing (one day in 365); Partial for a
+// full date one typed digit or one swap away; Differ otherwise.
 func compareBirthdays(a, b birthday) Level {
 	switch {
 	case a == "" || b == "":
 		return Missing
-	case a == b:
-		return Exact
 	case !a.hasYear() || !b.hasYear():
 		if a.monthDay() == b.monthDay() {
 			return Close
 		}
 		return Differ
+	case a == b:
+		return Exact
 	case nearDigits(string(a), string(b)):
-		return Close
+		return Partial
 	default:
 		return Differ
 	}

@@ -90,7 +90,7 @@ func ParseLevel(s string) (Level, bool) {
 var fieldLevels = [numFields][]Level{
 	FamilyName: {Exact, Close, Partial, Differ},
 	GivenName:  {Exact, Close, Partial, Differ},
-	Birthday:   {Exact, Close, Differ},
+	Birthday:   {Exact, Close, Partial, Differ},
 	Email:      {Exact, Differ},
 	Phone:      {Exact, Partial, Differ},
 	PostalCode: {Exact, Partial, Differ},
@@ -130,9 +130,10 @@ func DefaultModel() Model {
 	set(GivenName, Exact, 0.90, 0.005)
 	set(GivenName, Close, 0.05, 0.005)
 	set(GivenName, Differ, 0.02, 0.97)
-	set(Birthday, Exact, 0.90, 0.00005)
-	set(Birthday, Close, 0.08, 0.002)
-	set(Birthday, Differ, 0.02, 0.99795)
+	set(Birthday, Exact, 0.88, 0.00005)
+	set(Birthday, Close, 0.06, 0.002)
+	set(Birthday, Partial, 0.04, 0.002)
+	set(Birthday, Differ, 0.02, 0.99595)
 	set(Email, Exact, 0.85, 0.0001)
 	set(Email, Differ, 0.15, 0.9999)
 	set(Phone, Exact, 0.80, 0.0001)

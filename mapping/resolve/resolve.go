@@ -161,7 +161,7 @@ type Link struct {
 	// review, "score" or the guard that refused it.
 	Rule     string
 	levels   pattern
-	conflict string
+	conflict conflict
 }
 
 // Rules a link can carry.
@@ -192,7 +192,7 @@ func (r *Result) Evidence(l Link) []FieldEvidence {
 }
 
 // Conflict says which guard keeps a reviewed pair apart, or "".
-func (l Link) Conflict() string { return l.conflict }
+func (l Link) Conflict() string { return l.conflict.String() }
 
 // Resolve clusters the records of in. It fails only on input that cannot
 // be resolved at all: two records with the same key, or a constraint with
@@ -331,7 +331,7 @@ type scored struct {
 	a, b     int32
 	score    float64
 	levels   pattern
-	conflict string
+	conflict conflict
 }
 
 func scorePairs(feats []features, pairs []uint64, o *Options) []scored {
@@ -349,7 +349,7 @@ func scorePairs(feats []features, pairs []uint64, o *Options) []scored {
 				a, b := int32(p>>32), int32(p&0xffffffff)
 				c := compare(&feats[a], &feats[b])
 				s := o.Weights.score(c.levels)
-				if s >= o.Review {
+				if s >= o.Review && (s >= o.AutoMerge || reviewable(c.levels)) {
 					out = append(out, scored{a, b, s, c.levels, c.conflict})
 				}
 			}

@@ -369,7 +369,7 @@ func newGen(seed int64, people int) *gen {
 	// bijections: distinct sequence numbers give distinct phone numbers
 	// without remembering the ones handed out.
 	g.mobA = 10_000_000 + uint64(g.r.IntN(90_000_000))
-	for g.mobA%5 == 0 || g.mobA%2 == 0 {
+	for g.mobA%5 == 0 || g.mobA%2 == 0 || g.mobA%3 == 0 { // coprime to 90,000,000
 		g.mobA++
 	}
 	g.mobB = uint64(g.r.IntN(100_000_000))
@@ -556,7 +556,8 @@ func (g *gen) nearAddress(a address, samePref float64) address {
 
 func (g *gen) newMobile() string {
 	g.mobSeq++
-	tail := (g.mobA*g.mobSeq + g.mobB) % 100_000_000
+	// Subscriber numbers of 070/080/090 begin with 1 to 9; 0 is not issued.
+	tail := 10_000_000 + (g.mobA*g.mobSeq+g.mobB)%90_000_000
 	pre := [...]string{"090", "080", "070"}[g.pick([]int{50, 35, 15})]
 	b := make([]byte, 0, 13)
 	b = append(b, pre...)
