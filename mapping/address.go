@@ -174,7 +174,7 @@ func isDash(r rune) bool {
 //     an address with and without it agree;
 //   - loses white space and punctuation; a space between two numbers
 //     becomes "-" ("1-2-3 101" reads as "1-2-3-101");
-//   - has kanji numerals before 丁目, 番, 番地 and 号 (and after them, at
+//   - has kanji numerals before 丁目, 番, 番地, 号 and 条 (and after them, at
 //     the end of the block) written in Arabic digits (一 → 1, 十二 → 12,
 //     二十三 → 23); place names such as 一番町, 三軒茶屋 or 八丁堀 keep theirs;
 //   - writes the block "1丁目2番3号", "1丁目2番地3", "1丁目2-3", "１－２－３",
@@ -203,12 +203,10 @@ func AddressKey(s string) string {
 	} else {
 		key = latinAddressKey(s)
 	}
-	for i := 0; i < len(key); i++ {
-		if key[i] >= utf8.RuneSelf {
-			// Dropping marks and punctuation can leave runes that NFKC
-			// composes; compose them so that the key is a fixed point.
-			return norm.NFKC.String(key)
-		}
+	if hasJamoVowelOrFinal(key) {
+		// Dropping punctuation can leave hangul jamo side by side, which
+		// NFKC composes; compose them so that the key is a fixed point.
+		return norm.NFKC.String(key)
 	}
 	return key
 }
@@ -326,29 +324,31 @@ func kanjiDigit(r rune) int {
 }
 
 // blockMarker returns the length in runes of the block marker 丁目, 番地, 番
-// or 号 at rs[i:], or 0. 番 and 号 count only when no other kanji follows
-// them, so 一番町, 八番街, 2号館 and 101号室 are not markers.
+// or 号 at rs[i:], or 0. 番 and 号 are not markers where they are part of
+// a word: 一番町, 二番丁, 五番街, 2番線; 101号室, 2号館, 3号棟, 国道1号線,
+// 5号車, 12号地, 2号店.
 func blockMarker(rs []rune, i int) int {
 	if i >= len(rs) {
 		return 0
 	}
-	next := func(j int) bool { // rs[j] may follow a marker
-		return j >= len(rs) || !isHan(rs[j]) || kanjiDigit(rs[j]) >= 0
+	var next rune
+	if i+1 < len(rs) {
+		next = rs[i+1]
 	}
 	switch rs[i] {
 	case '丁':
-		if i+1 < len(rs) && rs[i+1] == '目' {
+		if next == '目' {
 			return 2
 		}
 	case '番':
-		if i+1 < len(rs) && rs[i+1] == '地' {
+		if next == '地' {
 			return 2
 		}
-		if next(i + 1) {
+		if !strings.ContainsRune("町丁街館線目組号", next) {
 			return 1
 		}
 	case '号':
-		if next(i + 1) {
+		if !strings.ContainsRune("室館棟線車地機店倉号", next) {
 			return 1
 		}
 	}
@@ -372,8 +372,8 @@ func afterMarker(rs []rune) bool {
 
 // kanjiBlockNumbers appends rs to dst with the kanji numerals of the block
 // written in Arabic digits: a run of kanji numerals followed by a block
-// marker, or following a marker or dash at the end of the block (before
-// anything but kanji).
+// marker or by 条 (the streets of Sapporo: 北一条西二丁目), or following a
+// marker or dash at the end of the block (before anything but kanji).
 func kanjiBlockNumbers(dst, rs []rune) []rune {
 	for i := 0; i < len(rs); {
 		if kanjiDigit(rs[i]) < 0 {
@@ -389,7 +389,8 @@ func kanjiBlockNumbers(dst, rs []rune) []rune {
 		for m < len(rs) && (rs[m] == '-' || rs[m] == 'ー') {
 			m++
 		}
-		if j-i <= 8 && (blockMarker(rs, m) > 0 || afterMarker(dst) && (j == len(rs) || !isHan(rs[j]))) {
+		before := blockMarker(rs, m) > 0 || m < len(rs) && rs[m] == '条' // 北一条 is 北1条
+		if j-i <= 8 && (before || afterMarker(dst) && (j == len(rs) || !isHan(rs[j]))) {
 			dst = appendKanjiNumber(dst, rs[i:j])
 		} else {
 			dst = append(dst, rs[i:j]...)

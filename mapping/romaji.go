@@ -329,15 +329,32 @@ func romajiKeyFolded(s string) string {
 	for len(key) > 0 && key[len(key)-1] == ' ' {
 		key = key[:len(key)-1]
 	}
-	for _, c := range key {
-		if c >= utf8.RuneSelf {
-			// Dropping marks and punctuation can leave letters NFKC
-			// composes (hangul jamo); compose them now so the key is a
-			// fixed point.
-			return norm.NFKC.String(string(key))
-		}
+	k := string(key)
+	if hasJamoVowelOrFinal(k) {
+		// Dropping marks and punctuation can leave hangul jamo side by
+		// side, which NFKC composes; compose them so that the key is a
+		// fixed point.
+		return norm.NFKC.String(k)
 	}
-	return string(key)
+	return k
+}
+
+// hasJamoVowelOrFinal reports whether s has a hangul vowel or final
+// consonant jamo (U+1160–U+11FF, U+D7B0–U+D7FF), the only letters that
+// compose with the letter before them. The keys, built from NFKC text by
+// dropping marks and punctuation, need NFKC again only when they have one.
+func hasJamoVowelOrFinal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < utf8.RuneSelf {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x1160 && r <= 0x11FF || r >= 0xD7B0 && r <= 0xD7FF {
+			return true
+		}
+		i += n - 1
+	}
+	return false
 }
 
 // appendLetters appends the letters of s to dst for RomajiKey: ASCII

@@ -142,6 +142,7 @@ func TestRomajiKey(t *testing.T) {
 		{"佐藤 太郎", []string{"佐藤 太郎", "佐藤　太郎"}},
 		{"佐藤 taro", []string{"佐藤 タロウ", "佐藤 Taro"}},
 		{"иван петров", []string{"Иван Петров", "ИВАН ПЕТРОВ"}},
+		{"가", []string{"가", "ᄀ.ᅡ"}}, // jamo the dot kept apart compose
 		{"", []string{"", "   ", "123", "・", "ー", "ッ", "---", "!?"}},
 	}
 	for _, tt := range tests {

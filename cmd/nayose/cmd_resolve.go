@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,11 @@ func cmdResolve(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	if o.review > o.autoMerge {
 		return usageError(fmt.Sprintf("--review (%g) must not be above --auto-merge (%g)", o.review, o.autoMerge))
+	}
+	if env.getenv("GOMEMLIMIT") == "" {
+		// A batch job: keep the heap near what it needs rather than
+		// letting the collector double it (see resolve.DefaultMemoryLimit).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(resolve.DefaultMemoryLimit))
 	}
 	input, err := readResolveInput(o.in, o.encoding, o.truth)
 	if err != nil {

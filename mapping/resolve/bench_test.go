@@ -18,7 +18,11 @@ import (
 // several GiB of generated input; run it with
 //
 //	go test ./mapping/resolve -run '^$' -bench 'Resolve/records=' -benchtime 1x
+//
+// Like `nayose resolve`, it runs under a soft memory limit (DefaultMemoryLimit)
+// so the garbage collector works harder instead of letting the heap double.
 func BenchmarkResolve(b *testing.B) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(resolve.DefaultMemoryLimit))
 	for _, size := range []int{100, 300, 1000} { // thousands of records
 		b.Run(fmt.Sprintf("records=%dk", size), func(b *testing.B) {
 			// The generator gives about 2.07 records per person.

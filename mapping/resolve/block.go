@@ -51,9 +51,9 @@ func makeKey(kind KeyKind, parts ...string) Key {
 	return Key(uint64(kind)<<60 | h.Sum64()>>4)
 }
 
-// keys returns a record's blocking keys, sorted and distinct.
-func (f *features) keys() []Key {
-	out := make([]Key, 0, 16)
+// appendKeys appends a record's blocking keys to out; a key may appear
+// twice (a name whose two readings agree).
+func (f *features) appendKeys(out []Key) []Key {
 	add := func(kind KeyKind, parts ...string) {
 		for _, p := range parts {
 			if p == "" {
@@ -92,8 +92,7 @@ func (f *features) keys() []Key {
 	}
 	add(KeyPostalBirth, f.postal, full)
 	add(KeyPostal, f.postal)
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 // nameKeys lists a name's whole forms that do not depend on its order: the

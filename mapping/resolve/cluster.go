@@ -143,16 +143,16 @@ func guard(feats []features, cons constraintSet, a, b []int) conflict {
 // representatives maps each record to the member of its set with the
 // smallest key.
 func representatives(recs []Record, uf *unionFind) []int {
-	rep := make(map[int]int)
+	rep := make([]int32, len(recs)) // by root: the best member so far, +1
 	for i := range recs {
 		r := uf.find(i)
-		if cur, ok := rep[r]; !ok || recs[i].Key < recs[cur].Key {
-			rep[r] = i
+		if cur := rep[r] - 1; cur < 0 || recs[i].Key < recs[cur].Key {
+			rep[r] = int32(i) + 1
 		}
 	}
 	out := make([]int, len(recs))
 	for i := range recs {
-		out[i] = rep[uf.find(i)]
+		out[i] = int(rep[uf.find(i)] - 1)
 	}
 	return out
 }

@@ -413,7 +413,10 @@ func compareAddresses(a, b *features) Level {
 	case a.address == b.address:
 		return Exact
 	}
-	d := dice(a.grams, b.grams)
+	// Bigrams are made here rather than kept with each record: a million
+	// addresses' bigrams would outweigh everything else the resolver holds.
+	var abuf, bbuf [96]uint64
+	d := dice(bigrams(a.address, abuf[:0]), bigrams(b.address, bbuf[:0]))
 	switch {
 	case d >= addressClose:
 		return Close

@@ -37,7 +37,6 @@ type features struct {
 	birth   birthday
 	postal  string
 	address string
-	grams   []uint64 // sorted distinct character bigrams of address
 }
 
 // birthday is a date as eight digits YYYYMMDD, or four MMDD when the year is
@@ -73,7 +72,6 @@ func prepare(r *Record, region string) features {
 	}
 	slices.Sort(f.emails)
 	slices.SortFunc(f.phones, func(a, b mapping.Phone) int { return strings.Compare(a.E164, b.E164) })
-	f.grams = bigrams(f.address)
 	return f
 }
 
@@ -93,20 +91,19 @@ func parseBirthday(s string) birthday {
 	return ""
 }
 
-// bigrams returns the distinct pairs of adjacent runes in s, each packed in
-// a uint64, sorted.
-func bigrams(s string) []uint64 {
+// bigrams appends the distinct pairs of adjacent runes in s, each packed
+// in a uint64, sorted, to buf.
+func bigrams(s string, buf []uint64) []uint64 {
 	if utf8.RuneCountInString(s) < 2 {
-		return nil
+		return buf
 	}
-	out := make([]uint64, 0, len(s))
 	var prev rune = -1
 	for _, r := range s {
 		if prev >= 0 {
-			out = append(out, uint64(prev)<<32|uint64(r))
+			buf = append(buf, uint64(prev)<<32|uint64(r))
 		}
 		prev = r
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(buf)
+	return slices.Compact(buf)
 }

@@ -23,12 +23,7 @@ type LearnStats struct {
 func Learn(recs []Record, start Model, opts Options) (Model, LearnStats, error) {
 	o := opts.withDefaults()
 	feats := prepareAll(recs, &o)
-	keys := make([][]Key, len(recs))
-	for i := range feats {
-		keys[i] = feats[i].keys()
-	}
-	pairs, junk := candidatePairs(keys, nil, &o)
-	dropJunk(feats, keys, junk)
+	pairs, _ := candidatePairs(feats, nil, &o)
 	if len(pairs) == 0 {
 		return start, LearnStats{}, ErrNoRecords
 	}

@@ -65,6 +65,12 @@ type Options struct {
 	Workers int
 }
 
+// DefaultMemoryLimit is the soft memory limit (as runtime/debug.SetMemoryLimit
+// takes it) that batch resolving runs under unless GOMEMLIMIT says
+// otherwise: a million records resolve in about 1 GiB of live data, and
+// without a limit the garbage collector lets the heap grow to twice that.
+const DefaultMemoryLimit = 1400 << 20
+
 // Defaults for Options.
 const (
 	DefaultAutoMerge = 15
@@ -136,8 +142,6 @@ type Result struct {
 	// Component gives each record's component as the index of its record
 	// with the smallest key.
 	Component []int
-	// Keys are each record's blocking keys, junk included.
-	Keys [][]Key
 	// Links are the pairs that joined clusters, in the order they did.
 	Links []Link
 	// Reviews are pairs left apart that a person should look at: scored
@@ -200,28 +204,36 @@ func (l Link) Conflict() string { return l.conflict.String() }
 func Resolve(in Input, opts Options) (*Result, error) {
 	o := opts.withDefaults()
 	recs := in.Records
-	index := make(map[string]int, len(recs))
-	for i := range recs {
-		if _, dup := index[recs[i].Key]; dup {
-			return nil, fmt.Errorf("record key %q appears twice", recs[i].Key)
+	// Record indexes in key order: duplicate keys sit side by side, and
+	// constraints find their records by binary search.
+	byKey := make([]int32, len(recs))
+	for i := range byKey {
+		byKey[i] = int32(i)
+	}
+	slices.SortFunc(byKey, func(a, b int32) int { return strings.Compare(recs[a].Key, recs[b].Key) })
+	for i := 1; i < len(byKey); i++ {
+		if recs[byKey[i]].Key == recs[byKey[i-1]].Key {
+			return nil, fmt.Errorf("record key %q appears twice", recs[byKey[i]].Key)
 		}
-		index[recs[i].Key] = i
 	}
-	feats := prepareAll(recs, &o)
-	res := &Result{weights: *o.Weights, Keys: make([][]Key, len(recs))}
-	for i := range feats {
-		res.Keys[i] = feats[i].keys()
+	find := func(key string) (int, bool) {
+		i, ok := slices.BinarySearchFunc(byKey, key, func(r int32, k string) int { return strings.Compare(recs[r].Key, k) })
+		if !ok {
+			return 0, false
+		}
+		return int(byKey[i]), true
 	}
-	pairs, junk := candidatePairs(res.Keys, in.Counts, &o)
-	res.Junk = junk
-	dropJunk(feats, res.Keys, junk)
-	res.Compared = len(pairs)
-
-	scored := scorePairs(feats, pairs, &o)
-	cons, err := constraintsOf(in.Constraints, index)
+	cons, err := constraintsOf(in.Constraints, find)
 	if err != nil {
 		return nil, err
 	}
+	feats := prepareAll(recs, &o)
+	res := &Result{weights: *o.Weights}
+	pairs, junk := candidatePairs(feats, in.Counts, &o)
+	res.Junk = junk
+	res.Compared = len(pairs)
+	scored := scorePairs(feats, pairs, &o)
+	pairs = nil
 	cluster(res, recs, feats, scored, cons, &o)
 	return res, nil
 }
@@ -251,20 +263,23 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 }
 
 // candidatePairs lists the pairs of records that share a usable key, each
-// once, as a<<32|b with a < b, sorted. It also returns the contact keys
-// that are junk.
-func candidatePairs(keys [][]Key, counts map[Key]int, o *Options) ([]uint64, []Key) {
+// once, as a<<32|b with a < b, sorted, and returns the contact keys that
+// are junk after taking them out of the records that hold them (so they
+// count as missing when compared).
+func candidatePairs(feats []features, counts map[Key]int, o *Options) ([]uint64, []Key) {
 	type entry struct {
 		key Key
 		rec int32
 	}
-	n := 0
-	for _, ks := range keys {
-		n += len(ks)
-	}
-	entries := make([]entry, 0, n)
-	for i, ks := range keys {
-		for _, k := range ks {
+	// Keys are made straight into one list: a record's keys are not kept,
+	// which at a million records saves more than the list itself.
+	entries := make([]entry, 0, 12*len(feats))
+	var buf []Key
+	for i := range feats {
+		buf = feats[i].appendKeys(buf[:0])
+		slices.Sort(buf)
+		buf = slices.Compact(buf)
+		for _, k := range buf {
 			entries = append(entries, entry{k, int32(i)})
 		}
 	}
@@ -274,38 +289,60 @@ func candidatePairs(keys [][]Key, counts map[Key]int, o *Options) ([]uint64, []K
 		}
 		return cmp.Compare(a.rec, b.rec)
 	})
-	var pairs []uint64
+	// Two passes over the runs of equal keys: count the pairs, then list
+	// them into a slice of the right size.
 	var junk []Key
-	for lo := 0; lo < len(entries); {
-		hi := lo + 1
-		for hi < len(entries) && entries[hi].key == entries[lo].key {
-			hi++
-		}
-		k := entries[lo].key
-		count := hi - lo
-		if c, ok := counts[k]; ok {
-			count = c
-		}
-		if count > o.limit(k.Kind()) {
-			if k.Kind().Contact() {
-				junk = append(junk, k)
+	var junkHolders []int32
+	runs := func(visit func(lo, hi int)) {
+		for lo := 0; lo < len(entries); {
+			hi := lo + 1
+			for hi < len(entries) && entries[hi].key == entries[lo].key {
+				hi++
 			}
-		} else {
-			for i := lo; i < hi; i++ {
-				for j := i + 1; j < hi; j++ {
-					pairs = append(pairs, uint64(entries[i].rec)<<32|uint64(entries[j].rec))
-				}
-			}
+			visit(lo, hi)
+			lo = hi
 		}
-		lo = hi
 	}
+	usable := func(lo, hi int) bool {
+		k := entries[lo].key
+		n := hi - lo
+		if c, ok := counts[k]; ok {
+			n = c
+		}
+		return n <= o.limit(k.Kind())
+	}
+	total := 0
+	runs(func(lo, hi int) {
+		if usable(lo, hi) {
+			total += (hi - lo) * (hi - lo - 1) / 2
+			return
+		}
+		if k := entries[lo].key; k.Kind().Contact() {
+			junk = append(junk, k)
+			for _, e := range entries[lo:hi] {
+				junkHolders = append(junkHolders, e.rec)
+			}
+		}
+	})
+	pairs := make([]uint64, 0, total)
+	runs(func(lo, hi int) {
+		if !usable(lo, hi) {
+			return
+		}
+		for i := lo; i < hi; i++ {
+			for j := i + 1; j < hi; j++ {
+				pairs = append(pairs, uint64(entries[i].rec)<<32|uint64(entries[j].rec))
+			}
+		}
+	})
+	entries = nil
 	slices.Sort(pairs)
+	dropJunk(feats, junkHolders, junk)
 	return slices.Compact(pairs), junk
 }
 
-// dropJunk removes junk contact values from the records that hold them, so
-// they count as missing when compared.
-func dropJunk(feats []features, keys [][]Key, junk []Key) {
+// dropJunk removes junk contact values from the records that hold them.
+func dropJunk(feats []features, holders []int32, junk []Key) {
 	if len(junk) == 0 {
 		return
 	}
@@ -313,15 +350,12 @@ func dropJunk(feats []features, keys [][]Key, junk []Key) {
 	for _, k := range junk {
 		isJunk[k] = true
 	}
-	for i, ks := range keys {
-		if !slices.ContainsFunc(ks, func(k Key) bool { return isJunk[k] }) {
-			continue
-		}
+	for _, i := range holders {
 		f := &feats[i]
 		f.emails = slices.DeleteFunc(slices.Clone(f.emails), func(e string) bool { return isJunk[makeKey(KeyEmail, e)] })
 		f.phones = slices.DeleteFunc(slices.Clone(f.phones), func(p mapping.Phone) bool { return isJunk[makeKey(KeyPhone, p.E164)] })
 		if isJunk[makeKey(KeyAddress, f.address)] {
-			f.address, f.grams = "", nil
+			f.address = ""
 		}
 	}
 }
@@ -365,14 +399,14 @@ type constraintSet struct {
 	never map[[2]int]bool
 }
 
-func constraintsOf(cs []Constraint, index map[string]int) (constraintSet, error) {
+func constraintsOf(cs []Constraint, find func(key string) (int, bool)) (constraintSet, error) {
 	set := constraintSet{never: map[[2]int]bool{}}
 	for _, c := range cs {
 		if c.A == c.B {
 			return set, fmt.Errorf("constraint between %q and itself", c.A)
 		}
-		a, aok := index[c.A]
-		b, bok := index[c.B]
+		a, aok := find(c.A)
+		b, bok := find(c.B)
 		if !aok || !bok {
 			continue // about records not in this input
 		}
@@ -398,7 +432,9 @@ func keyLess(recs []Record, a, b int) int { return strings.Compare(recs[a].Key, 
 func Keys(r *Record, opts Options) []Key {
 	o := opts.withDefaults()
 	f := prepare(r, o.Region)
-	return f.keys()
+	keys := f.appendKeys(nil)
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 // Limit returns how many records may hold a key of kind k before it is
