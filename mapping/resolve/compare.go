@@ -267,12 +267,20 @@ func wholeForms(n *mapping.PersonName) (scripts, readings []string) {
 // scripts, and a kanji name without kana has none.
 func partSimilarity(aScript, aReading, bScript, bReading string) (float64, bool) {
 	best, ok := -1.0, false
-	if aScript != "" && bScript != "" && scriptOf(aScript) == scriptOf(bScript) {
+	sameScript := aScript != "" && bScript != "" && scriptOf(aScript) == scriptOf(bScript)
+	if sameScript {
 		ok = true
 		best = similarity(aScript, bScript)
 	}
 	if aReading != "" && bReading != "" {
 		ok = true
+		if sameScript && scriptOf(aScript) == scriptLatin && aReading != bReading {
+			// Two names in Latin letters: the reading key only helps when
+			// it makes spellings of one reading meet (Satoh, Sato). Its
+			// rewrites would otherwise make names like John and Jane
+			// look closer than they are.
+			return best, ok
+		}
 		best = max(best, similarity(aReading, bReading))
 	}
 	return best, ok
