@@ -69,6 +69,7 @@ func commands() []command {
 		{name: "merge", args: "A B", summary: "make customers A and B one person (kept by every later run)", setup: setupNote, run: cmdMerge},
 		{name: "never-match", args: "A B", summary: "mark customers A and B as two people (kept by every later run)", setup: setupNote, run: cmdNeverMatch},
 		{name: "split", args: "IDENTITY", summary: "take a source record out of its customer into one of its own (kept by every later run)", setup: setupNote, run: cmdSplit},
+		{name: "rematch", summary: "re-resolve every stored identity, after changing mapping weights or thresholds", run: cmdRematch},
 		{name: "resolve", summary: "resolve a CSV of customer records into people (no database or configuration needed)",
 			setup: setupResolve, run: cmdResolve},
 	}

@@ -209,3 +209,27 @@ func reviewEvidence(raw string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// cmdRematch re-resolves every identity: after changing match weights or
+// thresholds in the config.
+func cmdRematch(ctx context.Context, env *cmdEnv, args []string) error {
+	if len(args) > 0 {
+		return usageError("rematch takes no arguments")
+	}
+	eng, db, err := openDecisions(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var before int64
+	if err := db.Gorm.WithContext(ctx).Model(&store.Customer{}).Count(&before).Error; err != nil {
+		return err
+	}
+	res, err := eng.Rematch(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "Re-resolved %s: %d customers before, %d now. Decisions made with merge, split and never-match were kept.\n",
+		plural(res.Identities, "identity", "identities"), before, res.Customers)
+	return nil
+}

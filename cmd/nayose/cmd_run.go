@@ -85,6 +85,18 @@ func openSync(ctx context.Context, env *cmdEnv, metrics *engine.Metrics) (*syncS
 		return nil, err
 	}
 	eng := engine.New(engine.Options{DB: db, Resolve: configuredResolve(cfg), SourcePriority: cfg.Mapping.SourcePriority, Logger: log, Metrics: metrics})
+	// Identities stored before identity resolution kept its index are
+	// indexed (and re-resolved) once, before anything new arrives.
+	if n, err := eng.Unindexed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("indexing identities stored by an older nayose for identity resolution", "identities", n)
+		if _, err := eng.Rematch(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("indexing identities: %w", err)
+		}
+	}
 	return &syncSetup{cfg: cfg, conns: conns, log: log, db: db, eng: eng}, nil
 }
 

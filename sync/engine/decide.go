@@ -136,7 +136,7 @@ func (e *Engine) decide(ctx context.Context, rule string, record func(w *pageWri
 		}
 		r := newResolver(w)
 		r.manual = rule
-		if err := r.run(nil, ids); err != nil {
+		if err := r.run(w.rematch, ids); err != nil {
 			return err
 		}
 		return w.recompute(r.touched)
@@ -227,4 +227,44 @@ func (w *pageWriter) saveOverrides(pairs [][2]int64, decision string, d Decision
 		}
 	}
 	return nil
+}
+
+// RematchResult says what a rematch did.
+type RematchResult struct {
+	Identities int // identities re-resolved
+	Customers  int // customers after
+}
+
+// Rematch re-resolves every identity from scratch: after the match
+// weights or thresholds in the config change, and to index identities that
+// an older nayose stored without match keys. Decisions people made are
+// kept. It runs in one transaction under the identity-resolution lock.
+func (e *Engine) Rematch(ctx context.Context) (RematchResult, error) {
+	var out RematchResult
+	err := e.decide(ctx, "", func(w *pageWriter) ([]int64, error) {
+		var all []store.Identity
+		if err := w.tx.Select(matchColumns).Order("id").Find(&all).Error; err != nil {
+			return nil, fmt.Errorf("reading identities: %w", err)
+		}
+		out.Identities = len(all)
+		w.rematch = all
+		return nil, nil
+	})
+	if err != nil {
+		return out, err
+	}
+	var n int64
+	err = e.db.Gorm.WithContext(ctx).Model(&store.Customer{}).Count(&n).Error
+	out.Customers = int(n)
+	return out, err
+}
+
+// Unindexed counts identities that identity resolution has not placed in a
+// component: stored by a nayose older than match keys. Rematch indexes
+// them.
+func (e *Engine) Unindexed(ctx context.Context) (int, error) {
+	var n int64
+	err := e.db.Gorm.WithContext(ctx).Model(&store.Identity{}).
+		Where("id NOT IN (SELECT identity_id FROM match_components)").Count(&n).Error
+	return int(n), err
 }

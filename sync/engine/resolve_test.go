@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/mapping"
@@ -15,6 +17,7 @@ import (
 	"github.com/nayose/nayose/mapping/resolve/eval"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/store/storetest"
+	"github.com/nayose/nayose/sync/engine"
 )
 
 // identityOf turns a generated row into what a connector would emit.
@@ -145,6 +148,100 @@ func TestSync_PageByPageEqualsAllAtOnce(t *testing.T) {
 			return a.ID == b.ID && a.IdentityCount == b.IdentityCount && a.DisplayName == b.DisplayName
 		}) {
 			t.Errorf("re-run changed customers: %d before, %d after", len(before), len(after))
+		}
+	})
+}
+
+func TestRematch_IndexesOldDataAndFollowsNewThresholds(t *testing.T) {
+	rows := eval.Japanese(5, 120)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEngine(db)
+		var ids []connectors.Identity
+		for _, r := range rows {
+			ids = append(ids, identityOf(r))
+		}
+		run(t, e, connector("crm", &pagedStream{name: "customers", pages: []connectors.Page{{Identities: ids}}}))
+		want := storedPartition(t, db)
+
+		// A database written before match keys existed: no index at all.
+		for _, table := range []string{"match_keys", "match_components"} {
+			if err := db.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := e.Unindexed(ctx); err != nil || n != len(rows) {
+			t.Fatalf("unindexed = %d, %v; want %d", n, err, len(rows))
+		}
+		res, err := e.Rematch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := e.Unindexed(ctx); n != 0 || res.Identities != len(rows) {
+			t.Errorf("after rematch: %d unindexed, %d re-resolved", n, res.Identities)
+		}
+		if got := storedPartition(t, db); !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("rematch of unchanged data gave %d customers, want %d", len(got), len(want))
+		}
+
+		// A far stricter auto-merge score: fewer merges, and a person's
+		// decision still holds.
+		var two []int64
+		db.Gorm.Model(&store.Customer{}).Order("id").Limit(2).Pluck("id", &two)
+		// The decision binds each customer's oldest identity.
+		oldest := make([]int64, 2)
+		for i, c := range two {
+			db.Gorm.Model(&store.Identity{}).Where("customer_id = ?", c).Select("MIN(id)").Scan(&oldest[i])
+		}
+		if _, err := e.Merge(ctx, two[0], two[1], engine.Decision{Note: "same person"}); err != nil {
+			t.Fatal(err)
+		}
+		strict := engine.New(engine.Options{DB: db, Resolve: resolve.Options{AutoMerge: 40}})
+		res, err = strict.Rematch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Customers <= len(want)-1 {
+			t.Errorf("customers with auto-merge 40 = %d, want more than %d", res.Customers, len(want)-1)
+		}
+		var owners []int64
+		db.Gorm.Model(&store.Identity{}).Where("id IN ?", oldest).Distinct("customer_id").Pluck("customer_id", &owners)
+		if len(owners) != 1 {
+			t.Errorf("after a strict rematch the manually merged identities belong to customers %v", owners)
+		}
+	})
+}
+
+func TestSurvivorship_SourcePriorityThenRecency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := engine.New(engine.Options{DB: db, SourcePriority: []string{"pos", "line"}})
+		newer := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+		older := newer.AddDate(-1, 0, 0)
+		line := withKana(person("l1", "さとう たろう", "taro.s@gmail.com", "090-2468-1357"), "サトウ タロウ")
+		line.UpdatedAt, line.Address = newer, "東京都渋谷区神南1-2-3"
+		crm := withKana(person("c1", "Taro Sato", "taro.s@gmail.com", ""), "サトウ タロウ")
+		crm.UpdatedAt, crm.Address, crm.Company = newer.AddDate(0, 1, 0), "大阪府大阪市北区梅田1-1-1", "佐藤商店"
+		pos := withKana(person("p1", "佐藤 太郎", "", "090-2468-1357"), "サトウ タロウ")
+		pos.UpdatedAt = older
+		run(t, e, connector("line", &pagedStream{name: "friends", pages: []connectors.Page{{Identities: []connectors.Identity{line}}}}))
+		run(t, e, connector("crm", &pagedStream{name: "contacts", pages: []connectors.Page{{Identities: []connectors.Identity{crm}}}}))
+		run(t, e, connector("pos", &pagedStream{name: "customers", pages: []connectors.Page{{Identities: []connectors.Identity{pos}}}}))
+		var cs []store.Customer
+		db.Gorm.Find(&cs)
+		if len(cs) != 1 {
+			t.Fatalf("customers = %d, want 1", len(cs))
+		}
+		c := cs[0]
+		// pos is trusted most: its name wins though it is the oldest. pos
+		// has no address: line (listed) beats crm (newer, unlisted).
+		// Only crm has a company.
+		if c.DisplayName != "佐藤 太郎" || c.Address != "東京都渋谷区神南1-2-3" || c.Company != "佐藤商店" {
+			t.Errorf("customer = %q / %q / %q", c.DisplayName, c.Address, c.Company)
+		}
+		var sources map[string]string
+		_ = json.Unmarshal([]byte(c.FieldSources), &sources)
+		if sources["display_name"] != "pos" || sources["address"] != "line" || sources["company"] != "crm" || sources["email"] != "line" {
+			t.Errorf("field_sources = %v", sources)
 		}
 	})
 }

@@ -137,6 +137,8 @@ type pageWriter struct {
 	src     sourceInfo
 	now     time.Time
 	rejects []connectors.Reject
+	// rematch, set by Rematch, lists every identity to re-resolve.
+	rematch []store.Identity
 }
 
 // pageIdentity is an identity of the page, or a bare one standing in for
