@@ -96,6 +96,15 @@ var badConfigs = []struct {
 		},
 	},
 	{
+		file: "mapping.bad.yaml",
+		want: []string{
+			`mapping.bad.yaml:6:17: mapping.review_score: 14 is above auto_merge_score 12; pairs to review score below the auto-merge score`,
+			`mapping.bad.yaml:7:26: mapping.source_priority[1]: "crm" is not a configured connector`,
+			`mapping.bad.yaml:9:12: mapping.weights.emial: "emial" is not a compared field (did you mean "email"?)`,
+			`mapping.bad.yaml:10:20: mapping.weights.email.close: "close" is not a level of email (allowed: exact, differ)`,
+		},
+	},
+	{
 		file: "wrong_types.bad.yaml",
 		want: []string{
 			`wrong_types.bad.yaml:1:6: log: expected a mapping of settings, found a list`,
