@@ -32,6 +32,17 @@ type DB struct {
 	BatchRows int
 }
 
+// BatchFor returns how many rows of a table with the given number of
+// columns one multi-row INSERT should carry: about as many parameters as
+// BatchRows rows of a wide table (the identities' 24 columns), so narrow
+// tables get longer batches.
+func (db *DB) BatchFor(columns int) int {
+	if db.Dialect != SQLite {
+		return db.BatchRows
+	}
+	return max(1, db.BatchRows*24/max(columns, 1))
+}
+
 // Options says which database to open.
 type Options struct {
 	// Dialect is SQLite or MySQL.

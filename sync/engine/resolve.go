@@ -80,10 +80,16 @@ type resolver struct {
 	// recomputed; customer maps each re-resolved identity to its customer.
 	touched  map[int64]bool
 	customer map[int64]int64
+	// Caches for one run, inside its transaction: key counts, identities'
+	// keys, and identities as loaded.
+	countOf  map[resolve.Key]int
+	keyCache map[int64][]resolve.Key
+	identOf  map[int64]store.Identity
 }
 
 func newResolver(w *pageWriter) *resolver {
-	return &resolver{w: w, opts: w.e.resolveOpts, touched: map[int64]bool{}, customer: map[int64]int64{}}
+	return &resolver{w: w, opts: w.e.resolveOpts, touched: map[int64]bool{}, customer: map[int64]int64{},
+		countOf: map[resolve.Key]int{}, keyCache: map[int64][]resolve.Key{}, identOf: map[int64]store.Identity{}}
 }
 
 // run stores the changed identities' keys and re-resolves around them.
@@ -116,11 +122,11 @@ func (r *resolver) run(changed []store.Identity, also []int64) error {
 			seeds[id] = true
 		}
 	}
-	region, err := r.region(seeds)
+	region, reviews, err := r.region(seeds)
 	if err != nil {
 		return err
 	}
-	return r.resolveRegion(region, seeds)
+	return r.resolveRegion(region, seeds, reviews)
 }
 
 // replaceKeys stores the identities' new keys and returns the keys whose
@@ -160,10 +166,13 @@ func (r *resolver) replaceKeys(newKeys map[int64][]resolve.Key) ([]resolve.Key, 
 			return nil, fmt.Errorf("replacing match keys: %w", err)
 		}
 	}
-	for part := range slices.Chunk(insert, r.w.e.db.BatchRows) {
+	for part := range slices.Chunk(insert, r.w.e.db.BatchFor(2)) {
 		if err := r.w.tx.Create(&part).Error; err != nil {
 			return nil, fmt.Errorf("storing match keys: %w", err)
 		}
+	}
+	for _, id := range ids {
+		r.keyCache[id] = newKeys[id]
 	}
 	var moved []resolve.Key
 	for k, d := range delta {
@@ -190,8 +199,19 @@ func (r *resolver) replaceKeys(newKeys map[int64][]resolve.Key) ([]resolve.Key, 
 
 // counts returns how many identities hold each key.
 func (r *resolver) counts(keys []resolve.Key) (map[resolve.Key]int, error) {
+	// Counts are asked for after the page's keys are written, and nothing
+	// else writes keys inside the transaction: one count per key suffices.
 	out := make(map[resolve.Key]int, len(keys))
-	for part := range slices.Chunk(keys, inChunk) {
+	var missing []resolve.Key
+	for _, k := range keys {
+		if n, ok := r.countOf[k]; ok {
+			out[k] = n
+		} else {
+			missing = append(missing, k)
+			r.countOf[k] = 0 // held by none unless the query says otherwise
+		}
+	}
+	for part := range slices.Chunk(missing, inChunk) {
 		var rows []struct {
 			KeyHash int64
 			N       int
@@ -203,6 +223,36 @@ func (r *resolver) counts(keys []resolve.Key) (map[resolve.Key]int, error) {
 		}
 		for _, row := range rows {
 			out[resolve.Key(row.KeyHash)] = row.N
+			r.countOf[resolve.Key(row.KeyHash)] = row.N
+		}
+	}
+	return out, nil
+}
+
+// keysOf returns the stored keys of identities, by identity.
+func (r *resolver) keysOf(ids []int64) (map[int64][]resolve.Key, error) {
+	out := make(map[int64][]resolve.Key, len(ids))
+	var missing []int64
+	for _, id := range ids {
+		if ks, ok := r.keyCache[id]; ok {
+			out[id] = ks
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	for part := range slices.Chunk(missing, inChunk) {
+		var rows []store.MatchKey
+		if err := r.w.tx.Where("identity_id IN ?", part).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("reading match keys: %w", err)
+		}
+		for _, id := range part {
+			r.keyCache[id] = nil
+		}
+		for _, k := range rows {
+			r.keyCache[k.IdentityID] = append(r.keyCache[k.IdentityID], resolve.Key(k.KeyHash))
+		}
+		for _, id := range part {
+			out[id] = r.keyCache[id]
 		}
 	}
 	return out, nil
@@ -230,26 +280,27 @@ func (r *resolver) holders(keys []resolve.Key) ([]int64, error) {
 	return out, nil
 }
 
-// region returns the identities to re-resolve: the seeds, every identity
-// sharing a usable key with a seed, their whole components, and every
-// identity of the customers among them.
-func (r *resolver) region(seeds map[int64]bool) (map[int64]bool, error) {
+// region returns the identities to re-resolve: the seeds, the identities
+// sharing a usable key with a seed that score at or above the auto-merge
+// score with one (directly or through others of them), their whole
+// components, and every identity of the customers among them. It also
+// returns the pairs for review that the seeds make with the identities
+// sharing their keys.
+func (r *resolver) region(seeds map[int64]bool) (map[int64]bool, []store.MatchReview, error) {
 	ids := slices.Sorted(maps.Keys(seeds))
+	byID, err := r.keysOf(ids)
+	if err != nil {
+		return nil, nil, err
+	}
 	var seedKeys []resolve.Key
-	for part := range slices.Chunk(ids, inChunk) {
-		var keys []int64
-		if err := r.w.tx.Model(&store.MatchKey{}).Where("identity_id IN ?", part).Pluck("key_hash", &keys).Error; err != nil {
-			return nil, fmt.Errorf("reading match keys: %w", err)
-		}
-		for _, k := range keys {
-			seedKeys = append(seedKeys, resolve.Key(k))
-		}
+	for _, ks := range byID {
+		seedKeys = append(seedKeys, ks...)
 	}
 	slices.Sort(seedKeys)
 	seedKeys = slices.Compact(seedKeys)
 	counts, err := r.counts(seedKeys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var usable []resolve.Key
 	for _, k := range seedKeys {
@@ -257,15 +308,48 @@ func (r *resolver) region(seeds map[int64]bool) (map[int64]bool, error) {
 			usable = append(usable, k)
 		}
 	}
-	region := maps.Clone(seeds)
-	sharing, err := r.holders(usable)
+	sharers := maps.Clone(seeds)
+	holders, err := r.holders(usable)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, id := range sharing {
-		region[id] = true
+	for _, id := range holders {
+		sharers[id] = true
 	}
-	// Close over components and customers until nothing is added.
+
+	// Of the identities sharing a key, only those the seeds would join
+	// matter to clustering: resolve them together and keep the seeds'
+	// components. The rest are compared only for review.
+	region := maps.Clone(seeds)
+	var reviews []store.MatchReview
+	if len(sharers) > len(seeds) {
+		l, err := r.load(sharers)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := resolve.Resolve(resolve.Input{Records: l.recs, Constraints: l.cons, Counts: l.counts}, r.opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("resolving identities: %w", err)
+		}
+		seedComps := map[int]bool{}
+		for i, c := range res.Component {
+			if seeds[l.idents[i].ID] {
+				seedComps[c] = true
+			}
+		}
+		for i, c := range res.Component {
+			if seedComps[c] {
+				region[l.idents[i].ID] = true
+			}
+		}
+		for _, rv := range r.reviewRows(l.idents, res) {
+			if seeds[rv.IdentityA] || seeds[rv.IdentityB] {
+				reviews = append(reviews, rv)
+			}
+		}
+	}
+
+	// Close over stored components and customers until nothing is added.
 	for pending := slices.Sorted(maps.Keys(region)); len(pending) > 0; {
 		var found []int64
 		for part := range slices.Chunk(pending, inChunk) {
@@ -277,7 +361,7 @@ SELECT ci.id FROM customer_identities ci
  WHERE ci.customer_id IN (SELECT customer_id FROM customer_identities WHERE id IN ? AND customer_id <> 0)`, part, part).
 				Scan(&ids).Error
 			if err != nil {
-				return nil, fmt.Errorf("finding the components to re-resolve: %w", err)
+				return nil, nil, fmt.Errorf("finding the components to re-resolve: %w", err)
 			}
 			found = append(found, ids...)
 		}
@@ -290,77 +374,104 @@ SELECT ci.id FROM customer_identities ci
 		}
 		slices.Sort(pending)
 	}
-	return region, nil
+	return region, reviews, nil
 }
 
-// resolveRegion resolves the region from scratch and writes the outcome:
-// components, customers of identities and activities, merges and splits
-// with their evidence, and pairs for review.
-func (r *resolver) resolveRegion(region, seeds map[int64]bool) error {
+// loaded is a set of stored identities ready to resolve.
+type loaded struct {
+	idents []store.Identity // by id
+	recs   []resolve.Record
+	counts map[resolve.Key]int
+	cons   []resolve.Constraint
+}
+
+// load reads identities, the store-wide counts of their keys (so junk and
+// block limits are judged on everything), and the decisions between them.
+func (r *resolver) load(set map[int64]bool) (*loaded, error) {
 	tx := r.w.tx
-	ids := slices.Sorted(maps.Keys(region))
-	idents := make([]store.Identity, 0, len(ids))
-	for part := range slices.Chunk(ids, inChunk) {
+	ids := slices.Sorted(maps.Keys(set))
+	l := &loaded{idents: make([]store.Identity, 0, len(ids))}
+	var missing []int64
+	for _, id := range ids {
+		if ident, ok := r.identOf[id]; ok {
+			l.idents = append(l.idents, ident)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	for part := range slices.Chunk(missing, inChunk) {
 		var rows []store.Identity
 		if err := tx.Select(matchColumns).Where("id IN ?", part).Find(&rows).Error; err != nil {
-			return fmt.Errorf("reading identities to resolve: %w", err)
+			return nil, fmt.Errorf("reading identities to resolve: %w", err)
 		}
-		idents = append(idents, rows...)
+		for _, row := range rows {
+			r.identOf[row.ID] = row
+		}
+		l.idents = append(l.idents, rows...)
 	}
-	slices.SortFunc(idents, func(a, b store.Identity) int { return int(a.ID - b.ID) })
-	recs := make([]resolve.Record, len(idents))
-	byID := make(map[int64]int, len(idents))
-	for i := range idents {
-		recs[i] = resolveRecord(&idents[i])
-		byID[idents[i].ID] = i
+	slices.SortFunc(l.idents, func(a, b store.Identity) int { return int(a.ID - b.ID) })
+	l.recs = make([]resolve.Record, len(l.idents))
+	byID := make(map[int64]int, len(l.idents))
+	for i := range l.idents {
+		l.recs[i] = resolveRecord(&l.idents[i])
+		byID[l.idents[i].ID] = i
 	}
-
-	// Key counts over the whole store, so junk and block limits are judged
-	// on everything, not on the region.
+	keysByID, err := r.keysOf(ids)
+	if err != nil {
+		return nil, err
+	}
 	var keys []resolve.Key
-	for part := range slices.Chunk(ids, inChunk) {
-		var ks []int64
-		if err := tx.Model(&store.MatchKey{}).Where("identity_id IN ?", part).Pluck("key_hash", &ks).Error; err != nil {
-			return fmt.Errorf("reading match keys: %w", err)
-		}
-		for _, k := range ks {
-			keys = append(keys, resolve.Key(k))
-		}
+	for _, ks := range keysByID {
+		keys = append(keys, ks...)
 	}
 	slices.Sort(keys)
 	counts, err := r.counts(slices.Compact(keys))
 	if err != nil {
-		return err
+		return nil, err
 	}
-
-	var overrides []store.MatchOverride
+	l.counts = counts
 	for part := range slices.Chunk(ids, inChunk) {
 		var rows []store.MatchOverride
 		if err := tx.Where("identity_a IN ? OR identity_b IN ?", part, part).Find(&rows).Error; err != nil {
-			return fmt.Errorf("reading match decisions: %w", err)
+			return nil, fmt.Errorf("reading match decisions: %w", err)
 		}
-		overrides = append(overrides, rows...)
-	}
-	var cons []resolve.Constraint
-	for _, o := range overrides {
-		a, aok := byID[o.IdentityA]
-		b, bok := byID[o.IdentityB]
-		if aok && bok {
-			cons = append(cons, resolve.Constraint{A: recs[a].Key, B: recs[b].Key, Never: o.Decision == store.DecisionNever})
+		for _, o := range rows {
+			a, aok := byID[o.IdentityA]
+			b, bok := byID[o.IdentityB]
+			if aok && bok {
+				l.cons = append(l.cons, resolve.Constraint{A: l.recs[a].Key, B: l.recs[b].Key, Never: o.Decision == store.DecisionNever})
+			}
 		}
 	}
+	return l, nil
+}
 
-	res, err := resolve.Resolve(resolve.Input{Records: recs, Constraints: cons, Counts: counts}, r.opts)
+// resolveRegion resolves the region from scratch and writes the outcome:
+// components, customers of identities and activities, merges and splits
+// with their evidence, and pairs for review (seedReviews adds those the
+// seeds make outside the region).
+func (r *resolver) resolveRegion(region, seeds map[int64]bool, seedReviews []store.MatchReview) error {
+	l, err := r.load(region)
+	if err != nil {
+		return err
+	}
+	res, err := resolve.Resolve(resolve.Input{Records: l.recs, Constraints: l.cons, Counts: l.counts}, r.opts)
 	if err != nil {
 		return fmt.Errorf("resolving identities: %w", err)
 	}
-	if err := r.saveComponents(idents, res); err != nil {
+	if err := r.saveComponents(l.idents, res); err != nil {
 		return err
 	}
-	if err := r.assignCustomers(idents, res); err != nil {
+	if err := r.assignCustomers(l.idents, res); err != nil {
 		return err
 	}
-	return r.saveReviews(idents, res, region, seeds)
+	reviews := r.reviewRows(l.idents, res)
+	for _, rv := range seedReviews {
+		if !region[rv.IdentityA] || !region[rv.IdentityB] {
+			reviews = append(reviews, rv)
+		}
+	}
+	return r.saveReviews(reviews, region, seeds)
 }
 
 // saveComponents records each identity's component as its smallest
@@ -376,7 +487,7 @@ func (r *resolver) saveComponents(idents []store.Identity, res *resolve.Result) 
 	for i := range idents {
 		rows[i] = store.MatchComponent{IdentityID: idents[i].ID, ComponentID: minID[res.Component[i]]}
 	}
-	for part := range slices.Chunk(rows, r.w.e.db.BatchRows) {
+	for part := range slices.Chunk(rows, r.w.e.db.BatchFor(2)) {
 		err := r.w.tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "identity_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"component_id"}),
@@ -582,21 +693,8 @@ func (w *pageWriter) retire(survivor int64, retired []int64) error {
 	return nil
 }
 
-// saveReviews replaces the review pairs that the region decides.
-func (r *resolver) saveReviews(idents []store.Identity, res *resolve.Result, region, seeds map[int64]bool) error {
-	tx := r.w.tx
-	ids := slices.Sorted(maps.Keys(region))
-	seedIDs := slices.Sorted(maps.Keys(seeds))
-	for part := range slices.Chunk(ids, inChunk) {
-		if err := tx.Where("identity_a IN ? AND identity_b IN ?", part, ids).Delete(&store.MatchReview{}).Error; err != nil {
-			return fmt.Errorf("clearing reviews: %w", err)
-		}
-	}
-	for part := range slices.Chunk(seedIDs, inChunk) {
-		if err := tx.Where("identity_a IN ? OR identity_b IN ?", part, part).Delete(&store.MatchReview{}).Error; err != nil {
-			return fmt.Errorf("clearing reviews: %w", err)
-		}
-	}
+// reviewRows turns a result's reviews into rows.
+func (r *resolver) reviewRows(idents []store.Identity, res *resolve.Result) []store.MatchReview {
 	rows := make([]store.MatchReview, 0, len(res.Reviews))
 	for _, l := range res.Reviews {
 		a, b := idents[l.A].ID, idents[l.B].ID
@@ -614,7 +712,45 @@ func (r *resolver) saveReviews(idents []store.Identity, res *resolve.Result, reg
 		ev, _ := json.Marshal(map[string]any{"fields": fields})
 		rows = append(rows, store.MatchReview{IdentityA: a, IdentityB: b, Score: round1(l.Score), Reason: reason, Evidence: string(ev), CreatedAt: r.w.now})
 	}
-	for part := range slices.Chunk(rows, r.w.e.db.BatchRows) {
+	return rows
+}
+
+// saveReviews replaces the review pairs that the region and the seeds
+// decide: those with both ends in the region, and those touching a seed.
+func (r *resolver) saveReviews(rows []store.MatchReview, region, seeds map[int64]bool) error {
+	tx := r.w.tx
+	ids := slices.Sorted(maps.Keys(region))
+	seedIDs := slices.Sorted(maps.Keys(seeds))
+	var stale [][]any
+	for part := range slices.Chunk(ids, inChunk) {
+		var pairs []store.MatchReview
+		if err := tx.Select("identity_a", "identity_b").Where("identity_a IN ?", part).Find(&pairs).Error; err != nil {
+			return fmt.Errorf("reading reviews: %w", err)
+		}
+		for _, p := range pairs {
+			if region[p.IdentityB] {
+				stale = append(stale, []any{p.IdentityA, p.IdentityB})
+			}
+		}
+	}
+	for part := range slices.Chunk(stale, inChunk/2) {
+		if err := tx.Where("(identity_a, identity_b) IN ?", part).Delete(&store.MatchReview{}).Error; err != nil {
+			return fmt.Errorf("clearing reviews: %w", err)
+		}
+	}
+	for part := range slices.Chunk(seedIDs, inChunk) {
+		if err := tx.Where("identity_a IN ? OR identity_b IN ?", part, part).Delete(&store.MatchReview{}).Error; err != nil {
+			return fmt.Errorf("clearing reviews: %w", err)
+		}
+	}
+	seen := make(map[[2]int64]bool, len(rows))
+	rows = slices.DeleteFunc(rows, func(rv store.MatchReview) bool {
+		k := [2]int64{rv.IdentityA, rv.IdentityB}
+		dup := seen[k]
+		seen[k] = true
+		return dup
+	})
+	for part := range slices.Chunk(rows, r.w.e.db.BatchFor(6)) {
 		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "identity_a"}, {Name: "identity_b"}},
 			DoUpdates: clause.AssignmentColumns([]string{"score", "reason", "evidence", "created_at"}),
