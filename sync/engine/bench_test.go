@@ -216,8 +216,12 @@ func rawUpsert(db *store.DB, path string, batch int) error {
 		if err != nil {
 			return err
 		}
+		birthday := ""
+		if d, err := mapping.ParseDate(rec[5]); err == nil {
+			birthday = d.String()
+		}
 		args = append(args, 0, "bench", "csv", rec[0], rec[1], rec[2], rec[3], `["`+rec[3]+`"]`, rec[4], `["`+rec[4]+`"]`,
-			rec[5], rec[6], rec[7], mapping.EmailKey(rec[3]), mapping.PhoneKey(rec[4], "JP"), mapping.NameKey(rec[1]), "{}", now, now)
+			birthday, rec[6], rec[7], mapping.EmailKey(rec[3]), mapping.PhoneKey(rec[4], "JP"), mapping.NameKey(rec[1]), "{}", now, now)
 		if n++; n == batch {
 			if err := flush(); err != nil {
 				return err

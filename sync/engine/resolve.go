@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nayose/nayose/mapping/resolve"
 	"github.com/nayose/nayose/store"
@@ -553,7 +554,7 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 
 	links := linksByRecord(res)
 	var events []store.MergeEvent
-	moves := map[int64][]int64{} // customer -> identities moving to it
+	moves := map[int64]int64{} // identity -> the customer it moves to
 	for _, k := range reps {
 		target := customerOf[k]
 		touched[target] = true
@@ -563,7 +564,7 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 			if id.CustomerID == target {
 				continue
 			}
-			moves[target] = append(moves[target], id.ID)
+			moves[id.ID] = target
 			switch {
 			case id.CustomerID == 0 && len(clusters[k]) > 1:
 				// A new record joined a person: say why.
@@ -580,15 +581,11 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 			events = append(events, r.event("merge", target, &other, nil, res, links, idents, anchor[retired], clusters[k]))
 		}
 	}
-	for _, target := range slices.Sorted(maps.Keys(moves)) {
-		for part := range slices.Chunk(moves[target], inChunk) {
-			if err := w.tx.Model(&store.Identity{}).Where("id IN ?", part).Update("customer_id", target).Error; err != nil {
-				return fmt.Errorf("moving identities to customer %d: %w", target, err)
-			}
-			if err := w.tx.Model(&store.Activity{}).Where("identity_id IN ?", part).Update("customer_id", target).Error; err != nil {
-				return fmt.Errorf("moving activities to customer %d: %w", target, err)
-			}
-		}
+	if err := w.setCustomers("customer_identities", "id", moves); err != nil {
+		return err
+	}
+	if err := w.setCustomers("activities", "identity_id", moves); err != nil {
+		return err
 	}
 	// Retire customers that a cluster absorbed, and any left with no
 	// identity at all.
@@ -606,6 +603,28 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 			if err := w.tx.Create(&part).Error; err != nil {
 				return fmt.Errorf("recording merge events: %w", err)
 			}
+		}
+	}
+	return nil
+}
+
+// setCustomers sets customer_id on the rows of table whose column (the
+// identity id) is a key of moves, to its value: a few statements with CASE
+// rather than one per customer.
+func (w *pageWriter) setCustomers(table, column string, moves map[int64]int64) error {
+	ids := slices.Sorted(maps.Keys(moves))
+	for part := range slices.Chunk(ids, inChunk/2) {
+		var q strings.Builder
+		args := make([]any, 0, 3*len(part))
+		q.WriteString("UPDATE " + table + " SET customer_id = CASE " + column)
+		for _, id := range part {
+			q.WriteString(" WHEN ? THEN ?")
+			args = append(args, id, moves[id])
+		}
+		q.WriteString(" END WHERE " + column + " IN ?")
+		args = append(args, part)
+		if err := w.tx.Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("moving %s to their customers: %w", table, err)
 		}
 	}
 	return nil
