@@ -49,9 +49,11 @@ func decision(env *cmdEnv) engine.Decision {
 	return engine.Decision{Actor: actor, Note: env.opts.note}
 }
 
-// cmdMerge makes two customers one person, for good.
-func cmdMerge(ctx context.Context, env *cmdEnv, args []string) error {
-	ids, err := parseIDs(args, 2, "two customer ids: nayose merge A B")
+// withDecision parses the ids a decision names, opens the engine and runs
+// decide; the message it returns is printed.
+func withDecision(ctx context.Context, env *cmdEnv, args []string, want int, what string,
+	decide func(eng *engine.Engine, ids []int64, d engine.Decision) (string, error)) error {
+	ids, err := parseIDs(args, want, what)
 	if err != nil {
 		return err
 	}
@@ -60,49 +62,36 @@ func cmdMerge(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	survivor, err := eng.Merge(ctx, ids[0], ids[1], decision(env))
+	msg, err := decide(eng, ids, decision(env))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Customers %d and %d are now customer %d; later runs keep them together.\n", ids[0], ids[1], survivor)
+	fmt.Fprintln(env.stdout, msg)
 	return nil
+}
+
+// cmdMerge makes two customers one person, for good.
+func cmdMerge(ctx context.Context, env *cmdEnv, args []string) error {
+	return withDecision(ctx, env, args, 2, "two customer ids: nayose merge A B", func(eng *engine.Engine, ids []int64, d engine.Decision) (string, error) {
+		survivor, err := eng.Merge(ctx, ids[0], ids[1], d)
+		return fmt.Sprintf("Customers %d and %d are now customer %d; later runs keep them together.", ids[0], ids[1], survivor), err
+	})
 }
 
 // cmdNeverMatch keeps two customers apart, for good.
 func cmdNeverMatch(ctx context.Context, env *cmdEnv, args []string) error {
-	ids, err := parseIDs(args, 2, "two customer ids: nayose never-match A B")
-	if err != nil {
-		return err
-	}
-	eng, db, err := openDecisions(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := eng.NeverMatch(ctx, ids[0], ids[1], decision(env)); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stdout, "Customers %d and %d are marked as two people; no later run merges them.\n", ids[0], ids[1])
-	return nil
+	return withDecision(ctx, env, args, 2, "two customer ids: nayose never-match A B", func(eng *engine.Engine, ids []int64, d engine.Decision) (string, error) {
+		err := eng.NeverMatch(ctx, ids[0], ids[1], d)
+		return fmt.Sprintf("Customers %d and %d are marked as two people; no later run merges them.", ids[0], ids[1]), err
+	})
 }
 
 // cmdSplit takes one source record out of its customer, for good.
 func cmdSplit(ctx context.Context, env *cmdEnv, args []string) error {
-	ids, err := parseIDs(args, 1, "an identity id: nayose split IDENTITY (nayose customers shows them)")
-	if err != nil {
-		return err
-	}
-	eng, db, err := openDecisions(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	moved, err := eng.Split(ctx, ids[0], decision(env))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stdout, "Identity %d is now customer %d; later runs keep it apart from the records it left.\n", ids[0], moved)
-	return nil
+	return withDecision(ctx, env, args, 1, "an identity id: nayose split IDENTITY (nayose customers shows them)", func(eng *engine.Engine, ids []int64, d engine.Decision) (string, error) {
+		moved, err := eng.Split(ctx, ids[0], d)
+		return fmt.Sprintf("Identity %d is now customer %d; later runs keep it apart from the records it left.", ids[0], moved), err
+	})
 }
 
 // reviewRow is a pair for review with what a person needs to decide.
