@@ -102,10 +102,25 @@ func printCustomer(g *gorm.DB, w io.Writer, id int64, loc *time.Location, limit 
 
 	var idents []store.Identity
 	g.Where("customer_id = ?", id).Order("source, external_id").Find(&idents)
-	fmt.Fprintf(w, "  identities (%d):\n", len(idents))
+	fmt.Fprintf(w, "  identities (%d; nayose split ID takes one out):\n", len(idents))
 	for _, i := range idents {
 		name := mapping.DisplayName(i.FullName, i.FamilyName, i.GivenName)
-		fmt.Fprintf(w, "    %s/%s  %s  %s  %s\n", i.Source, i.ExternalID, orDash(name), orDash(i.Email), orDash(i.Phone))
+		fmt.Fprintf(w, "    %-6d %s/%s  %s  %s  %s\n", i.ID, i.Source, i.ExternalID, orDash(name), orDash(i.Email), orDash(i.Phone))
+	}
+	// Why the identities are one customer: the latest merges, with the
+	// fields that decided them.
+	var events []store.MergeEvent
+	g.Where("customer_id = ? AND undone_at IS NULL", id).Order("id DESC").Limit(3).Find(&events)
+	for _, e := range events {
+		what := "identity " + strconv.FormatInt(deref(e.IdentityID), 10)
+		if e.OtherCustomerID != nil {
+			what = "customer " + strconv.FormatInt(*e.OtherCustomerID, 10)
+		}
+		why := e.Rule
+		if e.Score != nil {
+			why = fmt.Sprintf("score %.1f", *e.Score)
+		}
+		fmt.Fprintf(w, "  %s %s (%s, %s): %s\n", e.Action, what, e.Actor, why, reviewEvidence(e.Evidence))
 	}
 	var acts []store.Activity
 	g.Where("customer_id = ?", id).Order("occurred_at DESC, id DESC").Limit(limit).Find(&acts)
@@ -181,4 +196,11 @@ func groupThousands(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

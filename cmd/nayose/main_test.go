@@ -84,7 +84,8 @@ func TestCLI_SyncExampleExportTwice(t *testing.T) {
 				}
 			}
 			found := nayose(t, nil, "customers", "-c", cfg, "高橋", "翔太")
-			if found.code != 0 || !strings.Contains(found.stdout, "identities (2)") || !strings.Contains(found.stdout, "+817019528750") {
+			if found.code != 0 || !strings.Contains(found.stdout, "identities (2;") || !strings.Contains(found.stdout, "+817019528750") ||
+				!strings.Contains(found.stdout, "merge identity 50 (auto, score ") || !strings.Contains(found.stdout, "phone exact +13.0") {
 				t.Errorf("customers 高橋 翔太 (exit %d):\n%s%s", found.code, found.stdout, found.stderr)
 			}
 			byPhone := nayose(t, nil, "customers", "-c", cfg, "０７０－１９５２－８７５０")

@@ -558,6 +558,11 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 	for _, k := range reps {
 		target := customerOf[k]
 		touched[target] = true
+		// A new person's first record founds the customer; the others join it.
+		founder := int64(-1)
+		if len(given[k]) == 0 {
+			founder = idents[clusters[k][0]].ID
+		}
 		for _, i := range clusters[k] {
 			id := &idents[i]
 			r.customer[id.ID] = target
@@ -566,7 +571,7 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 			}
 			moves[id.ID] = target
 			switch {
-			case id.CustomerID == 0 && len(clusters[k]) > 1:
+			case id.CustomerID == 0 && len(clusters[k]) > 1 && id.ID != founder:
 				// A new record joined a person: say why.
 				events = append(events, r.event("merge", target, nil, &id.ID, res, links, idents, i, clusters[k]))
 			case id.CustomerID != 0 && !slices.Contains(given[k], id.CustomerID):
