@@ -105,6 +105,13 @@ func (e *Engine) Split(ctx context.Context, identityID int64, d Decision) (int64
 		for i, o := range others {
 			pairs[i] = [2]int64{identityID, o}
 		}
+		// The merges that brought the identity in are undone.
+		err = w.tx.Model(&store.MergeEvent{}).
+			Where("action = ? AND identity_id = ? AND undone_at IS NULL", "merge", identityID).
+			Update("undone_at", w.now).Error
+		if err != nil {
+			return nil, fmt.Errorf("marking merges of identity %d undone: %w", identityID, err)
+		}
 		return append(others, identityID), w.saveOverrides(pairs, store.DecisionNever, d)
 	})
 	if err != nil {

@@ -245,3 +245,56 @@ func TestSurvivorship_SourcePriorityThenRecency(t *testing.T) {
 		}
 	})
 }
+
+func TestDecisions_SplitIsKeptAndUndoesTheMerge(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEngine(db)
+		page := connectors.Page{Identities: []connectors.Identity{
+			withKana(person("a", "佐藤 太郎", "taro.s@gmail.com", "090-2468-1357"), "サトウ タロウ"),
+			withKana(person("b", "佐藤太郎", "", "09024681357"), "さとう たろう"),
+		}}
+		c := connector("crm", &pagedStream{name: "customers", pages: []connectors.Page{page}})
+		run(t, e, c)
+		var ids []int64
+		db.Gorm.Model(&store.Identity{}).Order("id").Pluck("id", &ids)
+		if n := count(t, db, "customers"); n != 1 {
+			t.Fatalf("customers = %d, want 1", n)
+		}
+		if err := e.NeverMatch(ctx, 1, 1, engine.Decision{}); err == nil || !strings.Contains(err.Error(), "split") {
+			t.Errorf("never-match of one customer with itself: %v", err)
+		}
+		moved, err := e.Split(ctx, ids[1], engine.Decision{Actor: "hanako", Note: "his son"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db, "merge_events", "identity_id = ? AND action = ? AND undone_at IS NOT NULL", ids[1], "merge"); n != 1 {
+			t.Errorf("undone merges of the split identity = %d, want 1", n)
+		}
+		var split store.MergeEvent
+		if err := db.Gorm.Where("action = ?", "split").First(&split).Error; err != nil || split.Actor != "manual" || split.Rule != "manual_split" || *split.OtherCustomerID != moved {
+			t.Errorf("split event = %+v (%v)", split, err)
+		}
+		var o store.MatchOverride
+		if err := db.Gorm.First(&o).Error; err != nil || o.Decision != store.DecisionNever || o.Actor != "hanako" || o.Note != "his son" {
+			t.Errorf("override = %+v (%v)", o, err)
+		}
+		// The same data again, even changed: the split holds.
+		db.Gorm.Where("1 = 1").Delete(&store.SyncState{})
+		page.Identities[1].Emails = []string{"taro.s@gmail.com"}
+		run(t, e, connector("crm", &pagedStream{name: "customers", pages: []connectors.Page{page}}))
+		if n := count(t, db, "customers"); n != 2 {
+			t.Errorf("customers after a re-run = %d, want 2", n)
+		}
+		// Merging them again lifts the decision.
+		if _, err := e.Merge(ctx, 1, moved, engine.Decision{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db, "customers"); n != 1 {
+			t.Errorf("customers after merge = %d, want 1", n)
+		}
+		if n := count(t, db, "match_overrides", "decision = ?", store.DecisionNever); n != 0 {
+			t.Errorf("never-match decisions left after merge = %d", n)
+		}
+	})
+}
