@@ -77,7 +77,7 @@ const (
 	DefaultAutoMerge = 15
 	DefaultReview    = 6
 	DefaultMaxShared = 10
-	DefaultMaxBlock  = 50
+	DefaultMaxBlock  = 20
 )
 
 func (o Options) withDefaults() Options {

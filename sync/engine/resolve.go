@@ -421,12 +421,24 @@ func (r *resolver) load(set map[int64]bool) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	var keys []resolve.Key
+	// Store-wide counts matter for contact keys (a junk email is dropped
+	// from the record that holds it) and for keys two loaded identities
+	// share (whether they are compared); a key only one of them holds
+	// makes no pair.
+	held := map[resolve.Key]int{}
 	for _, ks := range keysByID {
-		keys = append(keys, ks...)
+		for _, k := range ks {
+			held[k]++
+		}
+	}
+	var keys []resolve.Key
+	for k, n := range held {
+		if n > 1 || k.Kind().Contact() {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
-	counts, err := r.counts(slices.Compact(keys))
+	counts, err := r.counts(keys)
 	if err != nil {
 		return nil, err
 	}
