@@ -78,12 +78,20 @@ func reviewable(p pattern) bool {
 // that identifies one person rather than a name, a town or a household: an
 // email, a mobile phone or a full birthday; or, with the same given name,
 // a shared landline, a shared address or the same birthday without its
-// year. Without one, no score merges two records on its own: the same name
+// year. When the family names differ, only an email, a mobile number or
+// an address will do. Without one, no score merges two records on its own: the same name
 // in the same postal code is how namesakes look, and the same family name,
 // landline and address how a household does.
 func identifying(p pattern) bool {
+	contact := p.level(Email) == Exact || p.level(Phone) == Exact
+	if p.level(FamilyName) == Differ {
+		// A new family name (marriage) with the same given name and
+		// birthday is also how strangers look in a large list: only a
+		// shared email, mobile number or address says it is one person.
+		return contact || p.level(Address) == Exact || p.level(Address) == Close
+	}
 	sameGiven := p.level(GivenName) == Exact || p.level(GivenName) == Close
-	return p.level(Email) == Exact || p.level(Phone) == Exact || p.level(Birthday) == Exact ||
+	return contact || p.level(Birthday) == Exact ||
 		(sameGiven && (p.level(Phone) == Partial || p.level(Birthday) == Close ||
 			p.level(Address) == Exact || p.level(Address) == Close))
 }
