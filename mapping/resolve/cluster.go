@@ -34,7 +34,7 @@ func cluster(res *Result, recs []Record, feats []features, pairs []scored, cons 
 			continue
 		}
 		switch {
-		case p.score >= o.AutoMerge && (identifying(p.levels) || p.score >= o.AutoMerge+strongMargin):
+		case p.score >= o.AutoMerge && (identifying(p.levels, feats[p.a].commonName && feats[p.b].commonName) || p.score >= o.AutoMerge+strongMargin):
 			edges = append(edges, newEdge(recs, p, false))
 		case reviewable(p.levels):
 			reviews = append(reviews, p)

@@ -70,7 +70,7 @@ func compare(a, b *features) comparison {
 // reviewable reports whether a pair kept apart is worth a person's look:
 // it agrees on more than a name.
 func reviewable(p pattern) bool {
-	return identifying(p) || p.level(PostalCode) == Exact || p.level(Address) == Partial ||
+	return identifying(p, false) || p.level(PostalCode) == Exact || p.level(Address) == Partial ||
 		p.level(Phone) == Partial || p.level(Birthday) == Close
 }
 
@@ -79,16 +79,23 @@ func reviewable(p pattern) bool {
 // email, a mobile phone or a full birthday; or, with the same given name,
 // a shared landline, a shared address or the same birthday without its
 // year. When the family names differ, only an email, a mobile number or
-// an address will do. Without one, no score merges two records on its own: the same name
+// an address will do; when both records bear a name common in the list
+// (commonName), only an email, a mobile number or a full birthday. Without one, no score merges two records on its own: the same name
 // in the same postal code is how namesakes look, and the same family name,
 // landline and address how a household does.
-func identifying(p pattern) bool {
+func identifying(p pattern, commonName bool) bool {
 	contact := p.level(Email) == Exact || p.level(Phone) == Exact
 	if p.level(FamilyName) == Differ {
 		// A new family name (marriage) with the same given name and
 		// birthday is also how strangers look in a large list: only a
 		// shared email, mobile number or address says it is one person.
 		return contact || p.level(Address) == Exact || p.level(Address) == Close
+	}
+	if commonName {
+		// Many people in the list have this name: the same name with the
+		// same month and day of birth, or the same town block, is how
+		// strangers look. It takes a contact or a full birthday.
+		return contact || p.level(Birthday) == Exact
 	}
 	sameGiven := p.level(GivenName) == Exact || p.level(GivenName) == Close
 	return contact || p.level(Birthday) == Exact ||

@@ -37,6 +37,9 @@ type features struct {
 	birth   birthday
 	postal  string
 	address string
+	// commonName is set when the name's sound key is held by more
+	// records than a block may hold: the name alone tells little.
+	commonName bool
 }
 
 // birthday is a date as eight digits YYYYMMDD, or four MMDD when the year is

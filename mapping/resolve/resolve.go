@@ -318,6 +318,11 @@ func candidatePairs(feats []features, counts map[Key]int, o *Options) ([]uint64,
 			total += (hi - lo) * (hi - lo - 1) / 2
 			return
 		}
+		if entries[lo].key.Kind() == KeyNameSound {
+			for _, e := range entries[lo:hi] {
+				feats[e.rec].commonName = true
+			}
+		}
 		if k := entries[lo].key; k.Kind().Contact() {
 			junk = append(junk, k)
 			for _, e := range entries[lo:hi] {
