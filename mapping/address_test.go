@@ -268,3 +268,23 @@ func TestAddressKey_StableOnGeneratedText(t *testing.T) {
 		}
 	}
 }
+
+func FuzzPostalKey(f *testing.F) {
+	for _, s := range []string{"〒150-0041", "150-0041", "1500041", "１５０－００４１", "〒１５０ー００４１", "SW1A 1AA", "94103-1234", "", "〒", "-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := PostalKey(s)
+		if again := PostalKey(k); again != k {
+			t.Fatalf("PostalKey(%q) = %q, but PostalKey of that = %q", s, k, again)
+		}
+		for _, r := range k {
+			if !('0' <= r && r <= '9') && !('A' <= r && r <= 'Z') && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				t.Fatalf("PostalKey(%q) = %q holds %q, not a letter or digit", s, k, r)
+			}
+		}
+		if !utf8.ValidString(k) {
+			t.Fatalf("PostalKey(%q) = %q, not UTF-8", s, k)
+		}
+	})
+}
