@@ -32,6 +32,11 @@ type Config struct {
 	Database Database `yaml:"database"`
 	HTTP     HTTP     `yaml:"http"`
 	Mapping  Mapping  `yaml:"mapping"`
+	// SecretKey encrypts the credentials nayose keeps in the database
+	// (OAuth tokens that connectors refresh). Write it as
+	// ${NAYOSE_SECRET_KEY}; at least 16 characters. Changing it makes the
+	// stored tokens unreadable: connectors then need authorizing again.
+	SecretKey Secret `yaml:"secret_key"`
 	// Connectors are the sources to pull, each on its own schedule.
 	Connectors []Connector `yaml:"connectors"`
 
@@ -264,6 +269,9 @@ func (cfg *Config) validate(c *Checker) {
 		c.Errorf("mapping.default_region", "%q is not a two-letter country code (like JP or US)", cfg.Mapping.DefaultRegion)
 	}
 	checkMapping(c, &cfg.Mapping)
+	if n := len(cfg.SecretKey.Reveal()); n > 0 && n < 16 {
+		c.Errorf("secret_key", "is %d characters; at least 16 are needed to encrypt credentials (use a long random value from the environment)", n)
+	}
 	names := map[string]string{}
 	for _, conn := range cfg.Connectors {
 		switch {

@@ -96,6 +96,12 @@ var badConfigs = []struct {
 		},
 	},
 	{
+		file: "secret_key.bad.yaml",
+		want: []string{
+			`secret_key.bad.yaml:1:13: secret_key: is 7 characters; at least 16 are needed to encrypt credentials (use a long random value from the environment)`,
+		},
+	},
+	{
 		file: "mapping.bad.yaml",
 		want: []string{
 			`mapping.bad.yaml:6:17: mapping.review_score: 14 is above auto_merge_score 12; pairs to review score below the auto-merge score`,

@@ -32,6 +32,13 @@ var migrations = []migration{
 		}
 		return out
 	}},
+	{version: 3, name: "connector credentials", statements: func(dialect string) []string {
+		var out []string
+		for _, t := range schemaV3 {
+			out = append(out, t.create(dialect)...)
+		}
+		return out
+	}},
 }
 
 // Migrate brings the schema up to date, recording each applied version in

@@ -451,3 +451,17 @@ var schemaV2 = []table{
 		indexes: []index{{name: "ix_match_reviews_identity_b", columns: []string{"identity_b"}}},
 	},
 }
+
+// schemaV3 keeps the credentials connectors refresh by themselves.
+var schemaV3 = []table{
+	{
+		name:    "oauth_tokens",
+		comment: "OAuth tokens of connectors, encrypted (AES-256-GCM with a key from the config); never readable in clear.",
+		columns: []column{
+			{name: "name", typ: tKey, size: 191, comment: "whose token: the connector name and account"},
+			{name: "ciphertext", typ: tText, comment: "base64 of nonce and sealed JSON token; the name is bound in as additional data"},
+			{name: "updated_at", typ: tTime, comment: "when the token was last saved (UTC)"},
+		},
+		primary: []string{"name"},
+	},
+}
