@@ -5,6 +5,7 @@ package connectors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -152,3 +153,10 @@ func unknownType(typ string, names []string) string {
 	}
 	return fmt.Sprintf("unknown connector type %q (available: %v)", typ, names)
 }
+
+// ErrPartial marks a stream error after which the run is partial rather
+// than failed: the source refused to go on for now (rate limiting past its
+// budget). The pages committed before it stay, the next run resumes from
+// the last committed cursor, and the sync is not reported as failed.
+// Wrap it: fmt.Errorf("%w: %w", connectors.ErrPartial, err).
+var ErrPartial = errors.New("the source stopped the run early; it resumes next time")

@@ -105,11 +105,12 @@ type Result struct {
 	Busy bool
 }
 
-// Err returns the first stream error, or nil when every stream succeeded.
+// Err returns the streams' errors, or nil when every stream succeeded or
+// stopped early as partial (it resumes next run).
 func (r Result) Err() error {
 	var errs []error
 	for _, s := range r.Streams {
-		if s.Err != nil {
+		if s.Err != nil && s.Status != store.RunPartial {
 			errs = append(errs, fmt.Errorf("stream %s: %w", s.Stream, s.Err))
 		}
 	}
@@ -180,6 +181,8 @@ func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connec
 	switch {
 	case sr.Err == nil:
 		sr.Status = store.RunSucceeded
+	case errors.Is(sr.Err, connectors.ErrPartial):
+		sr.Status = store.RunPartial
 	case ctx.Err() != nil && errors.Is(sr.Err, ctx.Err()):
 		sr.Status = store.RunCanceled
 		if errors.Is(sr.Err, context.DeadlineExceeded) {
@@ -198,6 +201,8 @@ func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connec
 		log.Info("sync finished", attrs...)
 	case store.RunCanceled:
 		log.Info("sync stopped", attrs...)
+	case store.RunPartial:
+		log.Warn("sync stopped early; the next run resumes where it stopped", append(attrs, "reason", sr.Err)...)
 	default:
 		log.Error("sync failed", append(attrs, "err", sr.Err)...)
 	}

@@ -29,6 +29,9 @@ type pagedStream struct {
 	started []string
 	block   chan struct{} // when set, each page waits for it
 	panics  bool
+	// throttleAt, when >0, makes the stream stop as partial (the vendor's
+	// rate limit outlasted its budget) instead of yielding that page, once.
+	throttleAt atomic.Int32
 }
 
 func (s *pagedStream) Name() string { return s.name }
@@ -55,6 +58,11 @@ func (s *pagedStream) Pages(ctx context.Context, cursor string) iter.Seq2[connec
 			if f := s.failAt.Load(); f > 0 && int(f) == i {
 				s.failAt.Store(0)
 				yield(connectors.Page{}, errors.New("vendor returned 500"))
+				return
+			}
+			if f := s.throttleAt.Load(); f > 0 && int(f) == i {
+				s.throttleAt.Store(0)
+				yield(connectors.Page{}, fmt.Errorf("%w: vendor: still rate limited after 5m", connectors.ErrPartial))
 				return
 			}
 			p := s.pages[i]
@@ -379,6 +387,35 @@ func TestSync_CancelStopsBetweenPagesAndRecordsIt(t *testing.T) {
 		}
 		if n := count(t, db, "sync_runs", "status = ?", store.RunCanceled); n != 1 {
 			t.Errorf("canceled runs = %d, want 1", n)
+		}
+	})
+}
+
+func TestSync_ThrottledPastBudgetIsPartialAndResumes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEngine(db)
+		var pages []connectors.Page
+		for p := range 4 {
+			pages = append(pages, connectors.Page{Identities: []connectors.Identity{person(fmt.Sprint(p), fmt.Sprintf("客 %d", p), "", "")}})
+		}
+		s := &pagedStream{name: "customers", pages: pages}
+		s.throttleAt.Store(2)
+		res, err := e.Run(context.Background(), connector("vendor", s))
+		if err != nil || res.Err() != nil {
+			t.Fatalf("a partial run is not a failure: %v / %v", err, res.Err())
+		}
+		if st := res.Streams[0]; st.Status != store.RunPartial || st.Pages != 2 || st.Err == nil {
+			t.Fatalf("stream = %+v, want partial after 2 pages with its reason", st)
+		}
+		if n := count(t, db, "sync_runs", "status = ? AND error LIKE ?", store.RunPartial, "%rate limited%"); n != 1 {
+			t.Errorf("partial runs recorded with their reason = %d", n)
+		}
+		run(t, e, connector("vendor", s))
+		if s.started[1] != "2" {
+			t.Errorf("next run started at %q, want the committed cursor 2", s.started[1])
+		}
+		if n := count(t, db, "customer_identities"); n != 4 {
+			t.Errorf("identities = %d, want 4", n)
 		}
 	})
 }
