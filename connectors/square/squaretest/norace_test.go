@@ -1,0 +1,5 @@
+//go:build !race
+
+package squaretest_test
+
+const raceEnabled = false
