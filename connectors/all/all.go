@@ -4,11 +4,13 @@ package all
 import (
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/csv"
+	"github.com/nayose/nayose/connectors/square"
 )
 
 // Registry returns a registry holding every connector type nayose ships.
 func Registry() *connectors.Registry {
 	r := connectors.NewRegistry()
 	csv.Register(r)
+	square.Register(r)
 	return r
 }

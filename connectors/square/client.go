@@ -1,0 +1,142 @@
+package square
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/connectors/httpx"
+)
+
+// client is the typed part of Square's API the streams read.
+type client struct {
+	http *httpx.Client
+	opts *Options
+}
+
+// epoch is the start of the first window: before any Square record.
+var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// stamp formats a time as Square's RFC 3339 with milliseconds.
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+type timeRange struct {
+	StartAt string `json:"start_at,omitempty"`
+	EndAt   string `json:"end_at,omitempty"`
+}
+
+type customersSearch struct {
+	Query struct {
+		Filter struct {
+			UpdatedAt timeRange `json:"updated_at"`
+		} `json:"filter"`
+	} `json:"query"`
+	Limit  int    `json:"limit"`
+	Cursor string `json:"cursor,omitempty"`
+}
+
+type customersPage struct {
+	Customers []json.RawMessage `json:"customers"`
+	Cursor    string            `json:"cursor"`
+}
+
+func (c *client) searchCustomers(ctx context.Context, since, cursor string) (customersPage, error) {
+	var body customersSearch
+	body.Query.Filter.UpdatedAt.StartAt = since
+	body.Limit = c.opts.CustomersPageSize
+	body.Cursor = cursor
+	var out customersPage
+	_, err := c.http.Post(ctx, "/v2/customers/search", body, &out)
+	return out, err
+}
+
+type ordersSearch struct {
+	LocationIDs []string `json:"location_ids"`
+	Query       struct {
+		Filter struct {
+			DateTimeFilter struct {
+				UpdatedAt timeRange `json:"updated_at"`
+			} `json:"date_time_filter"`
+		} `json:"filter"`
+		Sort struct {
+			SortField string `json:"sort_field"`
+			SortOrder string `json:"sort_order"`
+		} `json:"sort"`
+	} `json:"query"`
+	Limit  int    `json:"limit"`
+	Cursor string `json:"cursor,omitempty"`
+}
+
+type ordersPage struct {
+	Orders []json.RawMessage `json:"orders"`
+	Cursor string            `json:"cursor"`
+}
+
+func (c *client) searchOrders(ctx context.Context, locations []string, since, cursor string) (ordersPage, error) {
+	var body ordersSearch
+	body.LocationIDs = locations
+	body.Query.Filter.DateTimeFilter.UpdatedAt.StartAt = since
+	body.Query.Sort.SortField = "UPDATED_AT"
+	body.Query.Sort.SortOrder = "ASC"
+	body.Limit = c.opts.PageSize
+	body.Cursor = cursor
+	var out ordersPage
+	_, err := c.http.Post(ctx, "/v2/orders/search", body, &out)
+	return out, err
+}
+
+// locations returns the configured location ids, or every location's id,
+// sorted, in chunks of at most 10 (SearchOrders' limit).
+func (c *client) locationChunks(ctx context.Context) ([][]string, error) {
+	ids := slices.Clone(c.opts.LocationIDs)
+	if len(ids) == 0 {
+		var out struct {
+			Locations []struct {
+				ID string `json:"id"`
+			} `json:"locations"`
+		}
+		if _, err := c.http.Get(ctx, "/v2/locations", nil, &out); err != nil {
+			return nil, err
+		}
+		for _, l := range out.Locations {
+			ids = append(ids, l.ID)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var chunks [][]string
+	for c := range slices.Chunk(ids, 10) {
+		chunks = append(chunks, c)
+	}
+	return chunks, nil
+}
+
+// streamErr wraps an HTTP error for the engine: rate limiting past the
+// budget ends the run as partial (it resumes next time); Square failing
+// past every retry fails it, so people are told.
+func streamErr(stream string, err error) error {
+	if errors.Is(err, httpx.ErrThrottled) {
+		return fmt.Errorf("%w: square %s: %w", connectors.ErrPartial, stream, err)
+	}
+	return fmt.Errorf("square %s: %w", stream, err)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// rejectID reads a record's id, for a reject.
+func rejectID(raw json.RawMessage) string {
+	var r struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &r)
+	return r.ID
+}
