@@ -46,7 +46,7 @@ func newFake(t *testing.T) (*squaretest.Server, *clock, *httptest.Server) {
 
 // build builds a square connector from an options block through config.Parse
 // and the registry, as the daemon does.
-func build(t *testing.T, options string) connectors.Source {
+func build(t testing.TB, options string) connectors.Source {
 	t.Helper()
 	yaml := "connectors:\n  - name: sq\n    type: square\n    schedule: \"@hourly\"\n    options:\n"
 	for _, l := range strings.Split(strings.TrimRight(options, "\n"), "\n") {
