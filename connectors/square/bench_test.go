@@ -173,4 +173,3 @@ func sampleHeap() func() uint64 {
 	}()
 	return func() uint64 { close(done); <-stopped; return peak.Load() }
 }
-
