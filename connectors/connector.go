@@ -14,6 +14,7 @@ import (
 
 	"github.com/nayose/nayose/config"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/oauth2"
 )
 
 // Stream is one kind of record a source offers ("customers", "orders"),
@@ -53,6 +54,25 @@ type Env struct {
 	Location *time.Location
 	// Logger is scoped to the connector.
 	Logger *slog.Logger
+	// Tokens keeps OAuth tokens (encrypted in the database); nil when the
+	// configuration has no secret_key to encrypt them with.
+	Tokens TokenStore
+}
+
+// TokenStore keeps a connector's OAuth tokens between runs. Vendors whose
+// refresh tokens are single-use need each new token saved before it is
+// used. httpx.OAuth2 takes it.
+type TokenStore interface {
+	// Load returns the token saved under key, or nil and no error.
+	Load(ctx context.Context, key string) (*oauth2.Token, error)
+	// Save stores tok under key, replacing what was there.
+	Save(ctx context.Context, key string, tok *oauth2.Token) error
+}
+
+// BuildOptions is what Build gives every connector besides its options.
+type BuildOptions struct {
+	Logger *slog.Logger
+	Tokens TokenStore
 }
 
 // Type is a kind of connector, registered under its `type:` name.
@@ -105,6 +125,12 @@ type Connector struct {
 // Build decodes and checks every connector's options and builds its source.
 // The error, if any, is config.Problems listing every problem found.
 func (r *Registry) Build(cfg *config.Config, log *slog.Logger) ([]Connector, error) {
+	return r.BuildWith(cfg, BuildOptions{Logger: log})
+}
+
+// BuildWith is Build with a token store for connectors that use OAuth.
+func (r *Registry) BuildWith(cfg *config.Config, o BuildOptions) ([]Connector, error) {
+	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -134,6 +160,7 @@ func (r *Registry) Build(cfg *config.Config, log *slog.Logger) ([]Connector, err
 			Dir:      cfg.Dir,
 			Location: cfg.Timezone.Location,
 			Logger:   log.With("connector", cc.Name),
+			Tokens:   o.Tokens,
 		}, opts)
 		if err != nil {
 			c.Errorf(cc.Path+".options", "%v", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/all"
 	"github.com/nayose/nayose/store"
+	"golang.org/x/oauth2"
 )
 
 // command is one subcommand of the binary.
@@ -188,7 +189,13 @@ func loadConfig(path string) (*config.Config, []connectors.Connector, error) {
 	if cfg == nil {
 		return nil, nil, loadErr
 	}
-	conns, buildErr := all.Registry().Build(cfg, slog.New(slog.DiscardHandler))
+	bo := connectors.BuildOptions{Logger: slog.New(slog.DiscardHandler)}
+	if cfg.SecretKey != "" {
+		// Checking only: connectors that keep OAuth tokens see that a
+		// store will be there; it is opened with the database.
+		bo.Tokens = unopenedTokens{}
+	}
+	conns, buildErr := all.Registry().BuildWith(cfg, bo)
 	if loadErr == nil && buildErr == nil {
 		return cfg, conns, nil
 	}
@@ -278,3 +285,15 @@ func plural(n int, one, many string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// unopenedTokens stands in for the token store while the configuration is
+// only being checked; building a connector never touches it.
+type unopenedTokens struct{}
+
+func (unopenedTokens) Load(context.Context, string) (*oauth2.Token, error) {
+	return nil, errors.New("the token store is not open")
+}
+
+func (unopenedTokens) Save(context.Context, string, *oauth2.Token) error {
+	return errors.New("the token store is not open")
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/connectors/all"
 	"github.com/nayose/nayose/notify"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/sync/daemon"
@@ -82,6 +83,22 @@ func openSync(ctx context.Context, env *cmdEnv, metrics *engine.Metrics) (*syncS
 	log := newLogger(cfg, env.stderr)
 	db, err := openStore(ctx, cfg, log)
 	if err != nil {
+		return nil, err
+	}
+	// The connectors were built once to check the configuration; build
+	// them again with the real logger and, when there is a secret key, the
+	// encrypted token store for those that refresh OAuth tokens.
+	bo := connectors.BuildOptions{Logger: log}
+	if key := cfg.SecretKey.Reveal(); key != "" {
+		tokens, err := store.NewTokenStore(db, key)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		bo.Tokens = tokens
+	}
+	if conns, err = all.Registry().BuildWith(cfg, bo); err != nil {
+		db.Close()
 		return nil, err
 	}
 	eng := engine.New(engine.Options{DB: db, Resolve: configuredResolve(cfg), SourcePriority: cfg.Mapping.SourcePriority, Logger: log, Metrics: metrics})

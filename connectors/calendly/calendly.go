@@ -8,7 +8,9 @@
 package calendly
 
 import (
+	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -77,8 +79,37 @@ type Options struct {
 	RateLimit float64 `yaml:"rate_limit"`
 	// RetryWait is the shortest wait before retrying a failed request.
 	RetryWait config.Duration `yaml:"retry_wait"`
+	// OAuthApp, set in YAML, authorizes with OAuth instead of Token: the
+	// app's client id and secret and the refresh token from authorizing
+	// it once. Tokens are kept encrypted in the database (the config needs
+	// secret_key); the configured refresh token is used only until the
+	// first rotation.
+	OAuthApp OAuthApp `yaml:"oauth"`
 	// OAuth, when set (from Go), replaces Token.
 	OAuth *OAuth `yaml:"-"`
+}
+
+// OAuthApp is the `oauth:` block.
+type OAuthApp struct {
+	ClientID     string        `yaml:"client_id"`
+	ClientSecret config.Secret `yaml:"client_secret"`
+	RefreshToken config.Secret `yaml:"refresh_token"`
+}
+
+// seededStore answers Load with the configured refresh token until the
+// store holds a token of its own, so the first run can refresh; from then
+// on the rotated tokens in the store are used.
+type seededStore struct {
+	connectors.TokenStore
+	refresh string
+}
+
+func (s seededStore) Load(ctx context.Context, key string) (*oauth2.Token, error) {
+	tok, err := s.TokenStore.Load(ctx, key)
+	if err != nil || tok != nil {
+		return tok, err
+	}
+	return &oauth2.Token{RefreshToken: s.refresh}, nil // expired: refreshed before use
 }
 
 func defaults() *Options {
@@ -99,8 +130,12 @@ func Defaults() *Options { return defaults() }
 
 // Validate checks the options without touching the network.
 func (o *Options) Validate(c *config.Checker, path string) {
-	if o.OAuth == nil && strings.TrimSpace(o.Token.Reveal()) == "" {
-		c.Errorf(path+".token", "token is required: a Calendly personal access token (use ${CALENDLY_TOKEN})")
+	app := o.OAuthApp
+	if o.OAuth == nil && app.ClientID == "" && strings.TrimSpace(o.Token.Reveal()) == "" {
+		c.Errorf(path+".token", "token is required: a Calendly personal access token (use ${CALENDLY_TOKEN}), or an oauth block")
+	}
+	if app.ClientID != "" && (app.ClientSecret == "" || app.RefreshToken == "") {
+		c.Errorf(path+".oauth", "oauth needs client_id, client_secret and refresh_token (from authorizing the app once)")
 	}
 	if o.OAuth != nil && o.OAuth.Store == nil {
 		c.Errorf(path+".oauth", "OAuth needs a token store")
@@ -167,6 +202,13 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 			msgs[i] = p.Path + ": " + p.Msg
 		}
 		return nil, fmt.Errorf("invalid calendly options: %s", strings.Join(msgs, "; "))
+	}
+	if app := o.OAuthApp; app.ClientID != "" && o.OAuth == nil {
+		if env.Tokens == nil {
+			return nil, errors.New("oauth needs secret_key in the configuration: Calendly's refresh tokens rotate, and nayose keeps them encrypted in the database")
+		}
+		o.OAuth = &OAuth{ClientID: app.ClientID, ClientSecret: app.ClientSecret.Reveal(),
+			Store: seededStore{TokenStore: env.Tokens, refresh: app.RefreshToken.Reveal()}}
 	}
 	log := env.Logger
 	if log == nil {

@@ -18,6 +18,8 @@ import (
 	"github.com/nayose/nayose/connectors/calendly/calendlytest"
 	"github.com/nayose/nayose/connectors/connectortest"
 	"github.com/nayose/nayose/connectors/httpx"
+	dbstore "github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/store/storetest"
 	"golang.org/x/oauth2"
 )
 
@@ -463,3 +465,57 @@ func (f *calendlyFake) Requests() int            { return len(f.cal.Requests()) 
 func (f *calendlyFake) Close()                   { f.ts.Close() }
 
 func TestConformance(t *testing.T) { connectortest.Run(t, calendlyVendor{}) }
+
+// TestCalendly_OAuthFromConfigKeepsRotatedTokensEncrypted configures OAuth
+// in YAML, as a user would, with the database token store the daemon
+// gives: the configured refresh token serves the first refresh, and every
+// rotation after it lives (encrypted) in the database.
+func TestCalendly_OAuthFromConfigKeepsRotatedTokensEncrypted(t *testing.T) {
+	cal, ts := newFake(t)
+	cal.AddInvitee(cal.AddEvent(calendlytest.Event{StartTime: time.Now().Add(-time.Hour)}), calendlytest.Invitee{Email: "b@example.jp"})
+	cal.SetRefreshToken("refresh-from-setup")
+	db := storetest.Open(t, dbstore.SQLite)
+	tokens, err := dbstore.NewTokenStore(db, "a secret key of enough length")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := fmt.Sprintf(`connectors:
+  - name: cal
+    type: calendly
+    schedule: "@hourly"
+    options:
+      base_url: %s
+      retry_wait: 1ms
+      oauth: {client_id: %s, client_secret: %s, refresh_token: refresh-from-setup}
+`, ts.URL, calendlytest.DefaultClientID, calendlytest.DefaultClientSecret)
+	cfg, err := config.Parse("nayose.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := connectors.NewRegistry()
+	calendly.Register(r)
+	if _, err := r.Build(cfg, nil); err == nil || !strings.Contains(err.Error(), "secret_key") {
+		t.Errorf("OAuth without a token store: %v, want a hint about secret_key", err)
+	}
+	built, err := r.BuildWith(cfg, connectors.BuildOptions{Tokens: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := readAll(built[0].Source.Streams()[0], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved, err := tokens.Load(context.Background(), "calendly/cal")
+	if err != nil || saved == nil || saved.RefreshToken != cal.RefreshToken() || saved.RefreshToken == "refresh-from-setup" {
+		t.Fatalf("stored token %+v (%v), want the rotated one", saved, err)
+	}
+	if n := cal.CountRequests("/oauth/token"); n != 1 {
+		t.Errorf("%d token requests, want 1", n)
+	}
+	var rows []dbstore.OAuthToken
+	db.Gorm.Find(&rows)
+	if len(rows) != 1 || strings.Contains(rows[0].Ciphertext, saved.RefreshToken) {
+		t.Errorf("token rows = %d, or the refresh token is readable", len(rows))
+	}
+}
