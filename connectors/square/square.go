@@ -66,6 +66,13 @@ type Options struct {
 	LateWindow config.Duration `yaml:"late_window"`
 	// RateLimit is requests per second.
 	RateLimit float64 `yaml:"rate_limit"`
+	// Bookings turns on the bookings stream (needs APPOINTMENTS_READ).
+	Bookings bool `yaml:"bookings"`
+	// BookingsFrom is how far back the first run reads appointments.
+	BookingsFrom config.Duration `yaml:"bookings_from"`
+	// BookingsAhead is how far ahead of now appointments are read, on
+	// every run.
+	BookingsAhead config.Duration `yaml:"bookings_ahead"`
 	// RetryWait is the shortest wait before retrying a refused or failed
 	// request (Square sends no Retry-After); it doubles, with jitter, on
 	// each retry. Default 500ms.
@@ -82,6 +89,8 @@ func defaults() *Options {
 		LateWindow:        config.Duration(DefaultLateWindow),
 		RateLimit:         DefaultRateLimit,
 		RetryWait:         config.Duration(httpx.DefaultMinWait),
+		BookingsFrom:      config.Duration(90 * 24 * time.Hour),
+		BookingsAhead:     config.Duration(31 * 24 * time.Hour),
 	}
 }
 
@@ -117,6 +126,9 @@ func (o *Options) Validate(c *config.Checker, path string) {
 	}
 	if o.RateLimit <= 0 {
 		c.Errorf(path+".rate_limit", "rate_limit must be more than 0 requests per second")
+	}
+	if o.BookingsFrom < 0 || o.BookingsAhead < 0 {
+		c.Errorf(path+".bookings_from", "bookings_from and bookings_ahead must not be negative")
 	}
 	if o.RetryWait <= 0 || o.RetryWait.Std() > time.Minute {
 		c.Errorf(path+".retry_wait", "retry_wait must be more than 0 and at most 1m")
@@ -180,8 +192,12 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 		return nil, fmt.Errorf("square: %w", err)
 	}
 	cl := &client{http: hc, opts: o}
-	return &Source{streams: []connectors.Stream{
+	streams := []connectors.Stream{
 		&customersStream{c: cl, log: log.With("stream", "customers")},
 		&ordersStream{c: cl, log: log.With("stream", "orders"), now: time.Now},
-	}}, nil
+	}
+	if o.Bookings {
+		streams = append(streams, &bookingsStream{c: cl, log: log.With("stream", "bookings"), now: time.Now})
+	}
+	return &Source{streams: streams}, nil
 }

@@ -518,3 +518,49 @@ func TestSquare_DailyLateSweepReadsOfflineOrders(t *testing.T) {
 		t.Errorf("cursor %s does not record the sweep", p.Cursor)
 	}
 }
+
+func TestSquare_BookingsSweepPastAndFuture(t *testing.T) {
+	sq, _, ts := newFake(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	sq.AddCustomers(squaretest.Customer{ID: "C1", GivenName: "花子", FamilyName: "山田"})
+	sq.AddBookings(
+		squaretest.Booking{ID: "B-past", Status: "ACCEPTED", StartAt: now.Add(-40 * 24 * time.Hour), CustomerID: "C1", CustomerNote: "カット"},
+		squaretest.Booking{ID: "B-cancel", Status: "CANCELLED_BY_CUSTOMER", StartAt: now.Add(-2 * 24 * time.Hour), CustomerID: "C1"},
+		squaretest.Booking{ID: "B-future", Status: "ACCEPTED", StartAt: now.Add(10 * 24 * time.Hour), CustomerID: "C1"},
+		squaretest.Booking{ID: "B-too-old", Status: "ACCEPTED", StartAt: now.Add(-200 * 24 * time.Hour), CustomerID: "C1"},
+	)
+	src := build(t, opts(ts.URL, "bookings: true"))
+	if names := []string{src.Streams()[0].Name(), src.Streams()[1].Name(), src.Streams()[2].Name()}; names[2] != "bookings" {
+		t.Fatalf("streams = %v", names)
+	}
+	pages, err := readAll(stream(t, src, "bookings"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]connectors.ActivityKind{}
+	for _, a := range merged(pages).Activities {
+		got[a.ExternalID] = a.Kind
+		if a.IdentityExternalID != "C1" {
+			t.Errorf("%s belongs to %q", a.ExternalID, a.IdentityExternalID)
+		}
+	}
+	want := map[string]connectors.ActivityKind{"B-past": connectors.KindBooking, "B-cancel:canceled": connectors.KindBookingCanceled, "B-future": connectors.KindBooking}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("activities = %v, want %v (the 200-day-old one is before bookings_from)", got, want)
+	}
+	// The next run re-reads only from the cursor (about now) on: the
+	// future booking again, not the past ones.
+	last := pages[len(pages)-1].Cursor
+	pages, err = readAll(stream(t, src, "bookings"), last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := merged(pages).Activities
+	if len(acts) != 1 || acts[0].ExternalID != "B-future" {
+		t.Errorf("second run read %+v, want only the future booking", acts)
+	}
+	// Off by default: no appointment scope needed.
+	if n := len(build(t, opts(ts.URL)).Streams()); n != 2 {
+		t.Errorf("streams without bookings = %d, want 2", n)
+	}
+}
