@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -47,6 +48,12 @@ type Options struct {
 	// APIKey is the Mailchimp API key (required); its suffix after the last
 	// "-" is the data center (us6).
 	APIKey config.Secret `yaml:"api_key"`
+	// OAuthToken is an OAuth access token, instead of api_key. Mailchimp's
+	// OAuth tokens never expire and have no refresh; DataCenter is then
+	// needed (login.mailchimp.com/oauth2/metadata gives it as "dc").
+	OAuthToken config.Secret `yaml:"oauth_token"`
+	// DataCenter is the account's data center (us6), with oauth_token.
+	DataCenter string `yaml:"data_center"`
 	// BaseURL overrides https://<dc>.api.mailchimp.com/3.0.
 	BaseURL string `yaml:"base_url"`
 	// ListID is the audience to read (required).
@@ -95,7 +102,11 @@ func (o *Options) baseURL() string {
 	if o.BaseURL != "" {
 		return o.BaseURL
 	}
-	if dc := DataCenter(o.APIKey.Reveal()); dc != "" {
+	dc := o.DataCenter
+	if dc == "" {
+		dc = DataCenter(o.APIKey.Reveal())
+	}
+	if dc != "" {
 		return "https://" + dc + ".api.mailchimp.com/3.0"
 	}
 	return ""
@@ -104,9 +115,16 @@ func (o *Options) baseURL() string {
 // Validate checks the options without touching the network.
 func (o *Options) Validate(c *config.Checker, path string) {
 	key := strings.TrimSpace(o.APIKey.Reveal())
+	oauth := strings.TrimSpace(o.OAuthToken.Reveal())
 	switch {
+	case key != "" && oauth != "":
+		c.Errorf(path+".oauth_token", "set api_key or oauth_token, not both")
+	case oauth != "":
+		if o.BaseURL == "" && !dataCenterRE.MatchString(o.DataCenter) {
+			c.Errorf(path+".data_center", "oauth_token needs data_center (like us6: the \"dc\" of https://login.mailchimp.com/oauth2/metadata)")
+		}
 	case key == "":
-		c.Errorf(path+".api_key", "api_key is required: a Mailchimp API key ending in its data center, like ...-us6 (use ${MAILCHIMP_API_KEY})")
+		c.Errorf(path+".api_key", "api_key is required: a Mailchimp API key ending in its data center, like ...-us6 (use ${MAILCHIMP_API_KEY}), or oauth_token with data_center")
 	case o.BaseURL == "" && DataCenter(key) == "":
 		c.Errorf(path+".api_key", "api_key does not end in a data center (like -us6); set base_url or check the key")
 	}
@@ -185,7 +203,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	hc, err := httpx.New(httpx.Options{
 		Name:          name,
 		BaseURL:       o.baseURL(),
-		Auth:          httpx.Basic("nayose", o.APIKey.Reveal()),
+		Auth:          o.auth(),
 		RateLimit:     rate.Limit(o.RateLimit),
 		Burst:         max(1, int(o.RateLimit/2)),
 		MaxConcurrent: 4,
@@ -201,4 +219,15 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 		&membersStream{c: cl, log: log.With("stream", "members")},
 		&activityStream{c: cl, log: log.With("stream", "email_activity"), now: time.Now},
 	}}, nil
+}
+
+// dataCenterRE is what a Mailchimp data center looks like.
+var dataCenterRE = regexp.MustCompile(`^[a-z]{2,3}[0-9]{1,3}$`)
+
+// auth is Basic with the API key, or Bearer with the OAuth token.
+func (o *Options) auth() httpx.Authenticator {
+	if t := o.OAuthToken.Reveal(); t != "" {
+		return httpx.Bearer(t)
+	}
+	return httpx.Basic("nayose", o.APIKey.Reveal())
 }

@@ -530,3 +530,20 @@ func (f *mailchimpFake) Requests() int            { return len(f.mc.Requests()) 
 func (f *mailchimpFake) Close()                   { f.ts.Close() }
 
 func TestConformance(t *testing.T) { connectortest.Run(t, mailchimpVendor{}) }
+
+func TestMailchimp_OAuthTokenInsteadOfAPIKey(t *testing.T) {
+	mc, _, ts := newFake(t)
+	mc.AddMembers(mailchimptest.Member{EmailAddress: "oauth@shop-mail.jp"})
+	src := build(t, fmt.Sprintf("oauth_token: %s\ndata_center: us6\nbase_url: %s/3.0\nlist_id: %s\nretry_wait: 1ms\n",
+		mailchimptest.DefaultOAuthToken, ts.URL, mailchimptest.DefaultListID))
+	pages, err := readAll(stream(t, src, "members"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(merged(pages).Identities); n != 1 {
+		t.Errorf("identities = %d, want 1", n)
+	}
+	if auth := mc.Requests()[0].Header.Get("Authorization"); !strings.HasPrefix(auth, "Bearer ") {
+		t.Errorf("Authorization = %q, want a bearer token", auth)
+	}
+}
