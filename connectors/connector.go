@@ -10,6 +10,7 @@ import (
 	"iter"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/nayose/nayose/config"
@@ -187,3 +188,34 @@ func unknownType(typ string, names []string) string {
 // the last committed cursor, and the sync is not reported as failed.
 // Wrap it: fmt.Errorf("%w: %w", connectors.ErrPartial, err).
 var ErrPartial = errors.New("the source stopped the run early; it resumes next time")
+
+// TypeOf makes the Type of a connector from its options' defaults and its
+// constructor, so each connector's registration is one line.
+func TypeOf[O any, S Source](defaults func() *O, build func(Env, *O) (S, error)) Type {
+	return Type{
+		Options: func() any { return defaults() },
+		New: func(env Env, options any) (Source, error) {
+			o, ok := options.(*O)
+			if !ok {
+				return nil, fmt.Errorf("options are %T, want %T", options, new(O))
+			}
+			return build(env, o)
+		},
+	}
+}
+
+// CheckOptions validates a connector's options outside the configuration
+// file (a source built from Go), as one error listing every problem.
+func CheckOptions(typ string, o config.Validator) error {
+	c := config.NewChecker("")
+	o.Validate(c, "options")
+	ps := c.Problems()
+	if len(ps) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.Path + ": " + p.Msg
+	}
+	return fmt.Errorf("invalid %s options: %s", typ, strings.Join(msgs, "; "))
+}

@@ -170,16 +170,7 @@ func (o *Options) Validate(c *config.Checker, path string) {
 
 // Register adds the calendly connector type to r.
 func Register(r *connectors.Registry) {
-	r.Register(TypeName, connectors.Type{
-		Options: func() any { return defaults() },
-		New: func(env connectors.Env, options any) (connectors.Source, error) {
-			o, ok := options.(*Options)
-			if !ok {
-				return nil, fmt.Errorf("calendly: options are %T, want *calendly.Options", options)
-			}
-			return New(env, o)
-		},
-	})
+	r.Register(TypeName, connectors.TypeOf(defaults, New))
 }
 
 // Source is a configured calendly connector.
@@ -194,14 +185,8 @@ func (s *Source) Streams() []connectors.Stream { return s.streams }
 
 // New builds a source from valid options. It has no side effects.
 func New(env connectors.Env, o *Options) (*Source, error) {
-	c := config.NewChecker(env.Name)
-	o.Validate(c, "options")
-	if ps := c.Problems(); len(ps) > 0 {
-		msgs := make([]string, len(ps))
-		for i, p := range ps {
-			msgs[i] = p.Path + ": " + p.Msg
-		}
-		return nil, fmt.Errorf("invalid calendly options: %s", strings.Join(msgs, "; "))
+	if err := connectors.CheckOptions(TypeName, o); err != nil {
+		return nil, err
 	}
 	if app := o.OAuthApp; app.ClientID != "" && o.OAuth == nil {
 		if env.Tokens == nil {

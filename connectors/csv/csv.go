@@ -264,16 +264,7 @@ func mapValues(m map[string]string) []string {
 
 // Register adds the csv connector type to r.
 func Register(r *connectors.Registry) {
-	r.Register(TypeName, connectors.Type{
-		Options: func() any { return &Options{PageSize: DefaultPageSize} },
-		New: func(env connectors.Env, options any) (connectors.Source, error) {
-			o, ok := options.(*Options)
-			if !ok {
-				return nil, fmt.Errorf("csv: options are %T, want *csv.Options", options)
-			}
-			return New(env, o)
-		},
-	})
+	r.Register(TypeName, connectors.TypeOf(func() *Options { return &Options{PageSize: DefaultPageSize} }, New))
 }
 
 // Source is a configured csv connector: a customers stream, a purchases
@@ -291,14 +282,8 @@ func (s *Source) Streams() []connectors.Stream { return s.streams }
 // New builds a source from valid options. It has no side effects: files are
 // opened only when a stream is read.
 func New(env connectors.Env, o *Options) (*Source, error) {
-	c := config.NewChecker(env.Name)
-	o.Validate(c, "options")
-	if ps := c.Problems(); len(ps) > 0 {
-		msgs := make([]string, len(ps))
-		for i, p := range ps {
-			msgs[i] = p.Path + ": " + p.Msg
-		}
-		return nil, fmt.Errorf("invalid csv options: %s", strings.Join(msgs, "; "))
+	if err := connectors.CheckOptions(TypeName, o); err != nil {
+		return nil, err
 	}
 	loc := env.Location
 	if loc == nil {

@@ -137,16 +137,7 @@ func (o *Options) Validate(c *config.Checker, path string) {
 
 // Register adds the square connector type to r.
 func Register(r *connectors.Registry) {
-	r.Register(TypeName, connectors.Type{
-		Options: func() any { return defaults() },
-		New: func(env connectors.Env, options any) (connectors.Source, error) {
-			o, ok := options.(*Options)
-			if !ok {
-				return nil, fmt.Errorf("square: options are %T, want *square.Options", options)
-			}
-			return New(env, o)
-		},
-	})
+	r.Register(TypeName, connectors.TypeOf(defaults, New))
 }
 
 // Source is a configured square connector.
@@ -161,14 +152,8 @@ func (s *Source) Streams() []connectors.Stream { return s.streams }
 
 // New builds a source from valid options. It has no side effects.
 func New(env connectors.Env, o *Options) (*Source, error) {
-	c := config.NewChecker(env.Name)
-	o.Validate(c, "options")
-	if ps := c.Problems(); len(ps) > 0 {
-		msgs := make([]string, len(ps))
-		for i, p := range ps {
-			msgs[i] = p.Path + ": " + p.Msg
-		}
-		return nil, fmt.Errorf("invalid square options: %s", strings.Join(msgs, "; "))
+	if err := connectors.CheckOptions(TypeName, o); err != nil {
+		return nil, err
 	}
 	log := env.Logger
 	if log == nil {
