@@ -31,25 +31,8 @@ func newFake(t *testing.T) (*calendlytest.Server, *httptest.Server) {
 	return cal, cal.Serve(t)
 }
 
-// build builds a connector from an options block through config.Parse and
-// the registry, as the daemon does.
-func build(t *testing.T, options string) connectors.Source {
-	t.Helper()
-	yaml := "connectors:\n  - name: cal\n    type: calendly\n    schedule: \"@hourly\"\n    options:\n"
-	for _, l := range strings.Split(strings.TrimRight(options, "\n"), "\n") {
-		yaml += "      " + l + "\n"
-	}
-	cfg, err := config.Parse("nayose.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatalf("%s\n%v", yaml, err)
-	}
-	r := connectors.NewRegistry()
-	calendly.Register(r)
-	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return built[0].Source
+func build(t testing.TB, options string) connectors.Source {
+	return connectortest.Build(t, calendly.Register, calendly.TypeName, "cal", options)
 }
 
 func opts(url string, extra ...string) string {
@@ -57,27 +40,10 @@ func opts(url string, extra ...string) string {
 }
 
 func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
-	var pages []connectors.Page
-	for p, err := range s.Pages(context.Background(), cursor) {
-		if err != nil {
-			return pages, err
-		}
-		pages = append(pages, p)
-	}
-	return pages, nil
+	return connectortest.ReadAll(s, cursor)
 }
 
-func merged(pages []connectors.Page) (p connectors.Page) {
-	for _, q := range pages {
-		p.Identities = append(p.Identities, q.Identities...)
-		p.Activities = append(p.Activities, q.Activities...)
-		p.Rejects = append(p.Rejects, q.Rejects...)
-		if q.Cursor != "" {
-			p.Cursor = q.Cursor
-		}
-	}
-	return p
-}
+func merged(pages []connectors.Page) connectors.Page { return connectortest.Merged(pages) }
 
 func bookings(src connectors.Source) connectors.Stream { return src.Streams()[0] }
 

@@ -1,7 +1,6 @@
 package mailchimp_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,23 +45,8 @@ func newFake(t *testing.T) (*mailchimptest.Server, *clock, *httptest.Server) {
 	return mc, clk, mc.Serve(t)
 }
 
-func build(t *testing.T, options string) connectors.Source {
-	t.Helper()
-	yaml := "connectors:\n  - name: mc\n    type: mailchimp\n    schedule: \"@hourly\"\n    options:\n"
-	for _, l := range strings.Split(strings.TrimRight(options, "\n"), "\n") {
-		yaml += "      " + l + "\n"
-	}
-	cfg, err := config.Parse("nayose.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatalf("%s\n%v", yaml, err)
-	}
-	r := connectors.NewRegistry()
-	mailchimp.Register(r)
-	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return built[0].Source
+func build(t testing.TB, options string) connectors.Source {
+	return connectortest.Build(t, mailchimp.Register, mailchimp.TypeName, "mc", options)
 }
 
 func opts(url string, extra ...string) string {
@@ -70,39 +54,15 @@ func opts(url string, extra ...string) string {
 		testKey, url, mailchimptest.DefaultListID, strings.Join(extra, "\n"))
 }
 
-func stream(t *testing.T, src connectors.Source, name string) connectors.Stream {
-	t.Helper()
-	for _, s := range src.Streams() {
-		if s.Name() == name {
-			return s
-		}
-	}
-	t.Fatalf("no stream %q", name)
-	return nil
+func stream(t testing.TB, src connectors.Source, name string) connectors.Stream {
+	return connectortest.Stream(t, src, name)
 }
 
 func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
-	var pages []connectors.Page
-	for p, err := range s.Pages(context.Background(), cursor) {
-		if err != nil {
-			return pages, err
-		}
-		pages = append(pages, p)
-	}
-	return pages, nil
+	return connectortest.ReadAll(s, cursor)
 }
 
-func merged(pages []connectors.Page) (p connectors.Page) {
-	for _, q := range pages {
-		p.Identities = append(p.Identities, q.Identities...)
-		p.Activities = append(p.Activities, q.Activities...)
-		p.Rejects = append(p.Rejects, q.Rejects...)
-		if q.Cursor != "" {
-			p.Cursor = q.Cursor
-		}
-	}
-	return p
-}
+func merged(pages []connectors.Page) connectors.Page { return connectortest.Merged(pages) }
 
 func byID(ids []connectors.Identity) map[string]connectors.Identity {
 	out := map[string]connectors.Identity{}

@@ -1,7 +1,6 @@
 package square_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,63 +43,23 @@ func newFake(t *testing.T) (*squaretest.Server, *clock, *httptest.Server) {
 	return sq, clk, sq.Serve(t)
 }
 
-// build builds a square connector from an options block through config.Parse
-// and the registry, as the daemon does.
 func build(t testing.TB, options string) connectors.Source {
-	t.Helper()
-	yaml := "connectors:\n  - name: sq\n    type: square\n    schedule: \"@hourly\"\n    options:\n"
-	for _, l := range strings.Split(strings.TrimRight(options, "\n"), "\n") {
-		yaml += "      " + l + "\n"
-	}
-	cfg, err := config.Parse("nayose.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatalf("%s\n%v", yaml, err)
-	}
-	r := connectors.NewRegistry()
-	square.Register(r)
-	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return built[0].Source
+	return connectortest.Build(t, square.Register, square.TypeName, "sq", options)
 }
 
 func opts(url string, extra ...string) string {
 	return fmt.Sprintf("access_token: %s\nbase_url: %s\nrate_limit: 1000\nretry_wait: 1ms\n%s", testToken, url, strings.Join(extra, "\n"))
 }
 
-func stream(t *testing.T, src connectors.Source, name string) connectors.Stream {
-	t.Helper()
-	for _, s := range src.Streams() {
-		if s.Name() == name {
-			return s
-		}
-	}
-	t.Fatalf("no stream %q", name)
-	return nil
+func stream(t testing.TB, src connectors.Source, name string) connectors.Stream {
+	return connectortest.Stream(t, src, name)
 }
 
-// readAll reads every page, returning them and the error that ended them.
 func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
-	var pages []connectors.Page
-	for p, err := range s.Pages(context.Background(), cursor) {
-		if err != nil {
-			return pages, err
-		}
-		pages = append(pages, p)
-	}
-	return pages, nil
+	return connectortest.ReadAll(s, cursor)
 }
 
-func merged(pages []connectors.Page) (p connectors.Page) {
-	for _, q := range pages {
-		p.Identities = append(p.Identities, q.Identities...)
-		p.Activities = append(p.Activities, q.Activities...)
-		p.Rejects = append(p.Rejects, q.Rejects...)
-		p.Cursor = q.Cursor
-	}
-	return p
-}
+func merged(pages []connectors.Page) connectors.Page { return connectortest.Merged(pages) }
 
 func TestSquare_SampleConfigLoads(t *testing.T) {
 	cfg, err := config.Parse("nayose.yaml", []byte(square.SampleConfig()), func(k string) (string, bool) {
