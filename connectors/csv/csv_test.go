@@ -17,6 +17,7 @@ import (
 
 	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/connectors"
+	"github.com/nayose/nayose/connectors/connectortest"
 	csvconn "github.com/nayose/nayose/connectors/csv"
 	"github.com/nayose/nayose/mapping"
 	"go.yaml.in/yaml/v3"
@@ -77,16 +78,7 @@ func readAll(ctx context.Context, s connectors.Stream, cursor string) ([]connect
 }
 
 // merged is every page's records in one page, with the last cursor.
-func merged(pages []connectors.Page) connectors.Page {
-	var all connectors.Page
-	for _, p := range pages {
-		all.Identities = append(all.Identities, p.Identities...)
-		all.Activities = append(all.Activities, p.Activities...)
-		all.Rejects = append(all.Rejects, p.Rejects...)
-		all.Cursor = p.Cursor
-	}
-	return all
-}
+func merged(pages []connectors.Page) connectors.Page { return connectortest.Merged(pages) }
 
 type cursor struct {
 	SHA256 string `json:"sha256"`
