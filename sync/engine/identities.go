@@ -27,25 +27,24 @@ func (w *pageWriter) lookupIdentities(externalIDs []string) (map[string]identity
 	return out, nil
 }
 
-// storedRecords returns the matched fields of stored identities, by
-// external id, as they were before the page.
-func (w *pageWriter) storedRecords(existing map[string]identityRef) (map[string]resolve.Record, error) {
-	ids := make([]int64, 0, len(existing))
-	for _, ref := range existing {
-		ids = append(ids, ref.ID)
-	}
-	slices.Sort(ids)
-	out := make(map[string]resolve.Record, len(ids))
-	for part := range slices.Chunk(ids, inChunk) {
+// storedIdentities returns the stored identities of this connector with
+// the given external ids, as references and as the matched fields they
+// had before the page, in one read.
+func (w *pageWriter) storedIdentities(externalIDs []string) (map[string]identityRef, map[string]resolve.Record, error) {
+	refs := make(map[string]identityRef, len(externalIDs))
+	recs := make(map[string]resolve.Record, len(externalIDs))
+	for part := range slices.Chunk(externalIDs, inChunk) {
 		var rows []store.Identity
-		if err := w.tx.Select(matchColumns).Where("id IN ?", part).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("reading stored identities: %w", err)
+		err := w.tx.Select(matchColumns).Where("source = ? AND external_id IN ?", w.src.name, part).Find(&rows).Error
+		if err != nil {
+			return nil, nil, fmt.Errorf("looking up identities: %w", err)
 		}
 		for i := range rows {
-			out[rows[i].ExternalID] = resolveRecord(&rows[i])
+			refs[rows[i].ExternalID] = identityRef{ID: rows[i].ID, CustomerID: rows[i].CustomerID, ExternalID: rows[i].ExternalID}
+			recs[rows[i].ExternalID] = resolveRecord(&rows[i])
 		}
 	}
-	return out, nil
+	return refs, recs, nil
 }
 
 var identityUpdateColumns = []string{

@@ -105,6 +105,7 @@ func (r *resolver) run(changed []store.Identity, also []int64) error {
 	for i := range changed {
 		rec := resolveRecord(&changed[i])
 		seeds[changed[i].ID] = true
+		r.identOf[changed[i].ID] = changed[i] // as just written: no need to read it back
 		newKeys[changed[i].ID] = resolve.Keys(&rec, r.opts)
 	}
 	if len(seeds) == 0 {

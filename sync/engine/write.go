@@ -177,11 +177,7 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 			idents = append(idents, pageIdentity{Identity: connectors.Identity{ExternalID: a.IdentityExternalID}, placeholder: true})
 		}
 	}
-	existing, err := w.lookupIdentities(names)
-	if err != nil {
-		return 0, err
-	}
-	before, err := w.storedRecords(existing)
+	existing, before, err := w.storedIdentities(names)
 	if err != nil {
 		return 0, err
 	}
