@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/httpx"
 )
 
@@ -111,12 +110,10 @@ func (c *client) invitees(ctx context.Context, eventUUID string) ([]json.RawMess
 	}
 }
 
-// streamErr wraps an HTTP error for the engine: rate limiting past the
-// budget ends the run as partial; anything else fails it.
+// streamErr names the stream in an HTTP error. Rate limiting past the
+// budget (httpx.ErrThrottled) wraps connectors.ErrPartial, so the engine
+// ends such a run as partial; anything else fails it.
 func streamErr(stream string, err error) error {
-	if errors.Is(err, httpx.ErrThrottled) {
-		return fmt.Errorf("%w: calendly %s: %w", connectors.ErrPartial, stream, err)
-	}
 	return fmt.Errorf("calendly %s: %w", stream, err)
 }
 

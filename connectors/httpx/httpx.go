@@ -40,6 +40,7 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/nayose/nayose/connectors"
 	"golang.org/x/time/rate"
 )
 
@@ -76,8 +77,10 @@ const snippetLen = 512
 // ErrThrottled is wrapped by the error of a call that gave up because the
 // vendor kept rate limiting it: its throttle budget was spent, or its
 // retries ran out while throttled. What was fetched before stays valid; the
-// next run resumes from the last committed cursor.
-var ErrThrottled = errors.New("rate limited by the vendor")
+// next run resumes from the last committed cursor. It wraps
+// connectors.ErrPartial, so a stream that returns it (wrapped) ends its run
+// as partial without mapping errors itself.
+var ErrThrottled = fmt.Errorf("rate limited by the vendor: %w", connectors.ErrPartial)
 
 // ErrUnavailable is wrapped by the error of a call whose retries ran out on
 // transient failures (5xx, timeouts, network errors).

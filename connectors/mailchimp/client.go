@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/httpx"
 )
 
@@ -116,13 +115,10 @@ func (c *client) emailActivity(ctx context.Context, campaignID string, since tim
 	return out, err
 }
 
-// streamErr wraps an HTTP error for the engine: rate limiting past the
-// budget ends the run as partial (it resumes next time); Mailchimp failing
-// past every retry fails it, so people are told.
+// streamErr names the stream in an HTTP error. Rate limiting past the
+// budget (httpx.ErrThrottled) wraps connectors.ErrPartial, so the engine
+// ends such a run as partial; anything else fails it.
 func streamErr(stream string, err error) error {
-	if errors.Is(err, httpx.ErrThrottled) {
-		return fmt.Errorf("%w: mailchimp %s: %w", connectors.ErrPartial, stream, err)
-	}
 	return fmt.Errorf("mailchimp %s: %w", stream, err)
 }
 

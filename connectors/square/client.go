@@ -3,12 +3,10 @@ package square
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
-	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/httpx"
 )
 
@@ -115,13 +113,10 @@ func (c *client) locationChunks(ctx context.Context) ([][]string, error) {
 	return chunks, nil
 }
 
-// streamErr wraps an HTTP error for the engine: rate limiting past the
-// budget ends the run as partial (it resumes next time); Square failing
-// past every retry fails it, so people are told.
+// streamErr names the stream in an HTTP error. Rate limiting past the
+// budget (httpx.ErrThrottled) wraps connectors.ErrPartial, so the engine
+// ends such a run as partial; anything else fails it.
 func streamErr(stream string, err error) error {
-	if errors.Is(err, httpx.ErrThrottled) {
-		return fmt.Errorf("%w: square %s: %w", connectors.ErrPartial, stream, err)
-	}
 	return fmt.Errorf("square %s: %w", stream, err)
 }
 
