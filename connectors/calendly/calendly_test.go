@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -47,35 +45,8 @@ func merged(pages []connectors.Page) connectors.Page { return connectortest.Merg
 
 func bookings(src connectors.Source) connectors.Stream { return src.Streams()[0] }
 
-func TestCalendly_SampleConfigLoads(t *testing.T) {
-	cfg, err := config.Parse("nayose.yaml", []byte(calendly.SampleConfig()), func(k string) (string, bool) {
-		return testToken, k == "CALENDLY_TOKEN"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := connectors.NewRegistry()
-	calendly.Register(r)
-	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(built) != 1 || built[0].Config.Name != "calendly_salon" {
-		t.Fatalf("built %+v, want calendly_salon", built)
-	}
-	if s := built[0].Source.Streams(); len(s) != 1 || s[0].Name() != "bookings" {
-		t.Errorf("streams %v, want bookings", s)
-	}
-}
-
-func TestCalendly_READMEShowsTheSample(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), "```yaml\n"+calendly.SampleConfig()+"```") {
-		t.Error("README.md does not show sample.yaml as it is; copy it in again")
-	}
+func TestCalendly_DocsMatchTheCode(t *testing.T) {
+	connectortest.CheckDocs(t, calendly.Register, calendly.SampleConfig(), map[string]string{"CALENDLY_TOKEN": testToken}, "calendly_salon", "bookings")
 }
 
 func TestOptions_ValidateNamesEachProblem(t *testing.T) {

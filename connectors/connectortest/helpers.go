@@ -3,6 +3,9 @@ package connectortest
 import (
 	"context"
 	"log/slog"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nayose/nayose/config"
@@ -62,4 +65,39 @@ func Merged(pages []connectors.Page) (p connectors.Page) {
 		p.Cursor = q.Cursor
 	}
 	return p
+}
+
+// CheckDocs checks a connector's documentation against the code: sample
+// (its sample.yaml) parses with env supplying ${VAR}s and builds one
+// connector called name with the given streams, in order, and the
+// README.md in the test's directory shows sample exactly.
+func CheckDocs(t *testing.T, register func(*connectors.Registry), sample string, env map[string]string, name string, streams ...string) {
+	t.Helper()
+	cfg, err := config.Parse("sample.yaml", []byte(sample), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := connectors.NewRegistry()
+	register(r)
+	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built) != 1 || built[0].Config.Name != name {
+		t.Fatalf("sample.yaml builds %+v, want one connector %q", built, name)
+	}
+	var names []string
+	for _, s := range built[0].Source.Streams() {
+		names = append(names, s.Name())
+	}
+	if !slices.Equal(names, streams) {
+		t.Errorf("sample.yaml gives streams %v, want %v", names, streams)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```yaml\n"+sample+"```") {
+		t.Error("README.md does not show sample.yaml as it is; copy it in again")
+	}
 }

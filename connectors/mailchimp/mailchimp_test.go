@@ -3,9 +3,7 @@ package mailchimp_test
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -72,39 +70,8 @@ func byID(ids []connectors.Identity) map[string]connectors.Identity {
 	return out
 }
 
-func TestMailchimp_SampleConfigLoads(t *testing.T) {
-	cfg, err := config.Parse("nayose.yaml", []byte(mailchimp.SampleConfig()), func(k string) (string, bool) {
-		return testKey, k == "MAILCHIMP_API_KEY"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := connectors.NewRegistry()
-	mailchimp.Register(r)
-	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(built) != 1 || built[0].Config.Name != "mailchimp_newsletter" {
-		t.Fatalf("built %+v, want mailchimp_newsletter", built)
-	}
-	var names []string
-	for _, s := range built[0].Source.Streams() {
-		names = append(names, s.Name())
-	}
-	if strings.Join(names, ",") != "members,email_activity" {
-		t.Errorf("streams %v, want members then email_activity", names)
-	}
-}
-
-func TestMailchimp_READMEShowsTheSample(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), "```yaml\n"+mailchimp.SampleConfig()+"```") {
-		t.Error("README.md does not show sample.yaml as it is; copy it in again")
-	}
+func TestMailchimp_DocsMatchTheCode(t *testing.T) {
+	connectortest.CheckDocs(t, mailchimp.Register, mailchimp.SampleConfig(), map[string]string{"MAILCHIMP_API_KEY": testKey}, "mailchimp_newsletter", "members", "email_activity")
 }
 
 func TestMailchimp_RegisterTwicePanics(t *testing.T) {

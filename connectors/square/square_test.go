@@ -3,9 +3,7 @@ package square_test
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -61,39 +59,8 @@ func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
 
 func merged(pages []connectors.Page) connectors.Page { return connectortest.Merged(pages) }
 
-func TestSquare_SampleConfigLoads(t *testing.T) {
-	cfg, err := config.Parse("nayose.yaml", []byte(square.SampleConfig()), func(k string) (string, bool) {
-		return testToken, k == "SQUARE_ACCESS_TOKEN"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := connectors.NewRegistry()
-	square.Register(r)
-	built, err := r.Build(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(built) != 1 || built[0].Config.Name != "square_pos" {
-		t.Fatalf("built %+v, want square_pos", built)
-	}
-	var names []string
-	for _, s := range built[0].Source.Streams() {
-		names = append(names, s.Name())
-	}
-	if strings.Join(names, ",") != "customers,orders" {
-		t.Errorf("streams %v, want customers then orders", names)
-	}
-}
-
-func TestSquare_READMEShowsTheSample(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), "```yaml\n"+square.SampleConfig()+"```") {
-		t.Error("README.md does not show sample.yaml as it is; copy it in again")
-	}
+func TestSquare_DocsMatchTheCode(t *testing.T) {
+	connectortest.CheckDocs(t, square.Register, square.SampleConfig(), map[string]string{"SQUARE_ACCESS_TOKEN": testToken}, "square_pos", "customers", "orders")
 }
 
 func TestSquare_RegisterTwicePanics(t *testing.T) {
