@@ -219,6 +219,15 @@ type MatchKey struct {
 // TableName names the table.
 func (MatchKey) TableName() string { return "match_keys" }
 
+// StaleCustomer queues a customer whose row awaits a rebuild.
+type StaleCustomer struct {
+	CustomerID int64 `gorm:"primaryKey;autoIncrement:false"`
+	MarkedAt   time.Time
+}
+
+// TableName names the table.
+func (StaleCustomer) TableName() string { return "stale_customers" }
+
 // MatchComponent places an identity in its component.
 type MatchComponent struct {
 	IdentityID  int64 `gorm:"primaryKey;autoIncrement:false"`

@@ -465,3 +465,33 @@ var schemaV3 = []table{
 		primary: []string{"name"},
 	},
 }
+
+// activitiesByCustomer serves a customer's timeline and, covering kind,
+// currency and amount, the totals a customer's row is rebuilt from.
+var activitiesByCustomer = index{name: "ix_activities_customer_totals", columns: []string{"customer_id", "occurred_at", "kind", "currency", "amount"}}
+
+// schemaV4 queues customers whose rows must be rebuilt: pages mark them in
+// their own transaction, and the engine rebuilds them in batches, so a
+// customer touched by many pages of one run is rebuilt once.
+var schemaV4 = []table{
+	{
+		name:    "stale_customers",
+		comment: "Customers whose row (fields, totals, stage) awaits a rebuild from their identities and activities. Internal to the sync engine; emptied at the end of every stream run.",
+		columns: []column{
+			{name: "customer_id", typ: tRef, comment: "customers.id to rebuild (it may since have been merged away)"},
+			{name: "marked_at", typ: tTime, comment: "when a page first marked it (UTC)"},
+		},
+		primary: []string{"customer_id"},
+	},
+}
+
+// Tables lists every table the migrations create, in creation order.
+func Tables() []string {
+	var out []string
+	for _, schema := range [][]table{schemaV1, schemaV2, schemaV3, schemaV4} {
+		for _, t := range schema {
+			out = append(out, t.name)
+		}
+	}
+	return out
+}

@@ -17,13 +17,17 @@ func TestMigrate_IsIdempotentAndRecorded(t *testing.T) {
 		}
 		var versions []int
 		db.Gorm.Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&versions)
-		if !slices.Equal(versions, []int{1, 2, 3}) {
+		if !slices.Equal(versions, []int{1, 2, 3, 4}) {
 			t.Errorf("schema_migrations = %v", versions)
 		}
-		for _, table := range []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "alerts", "sync_locks", "match_keys", "match_components", "match_overrides", "match_reviews", "oauth_tokens"} {
+		want := []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "alerts", "sync_locks", "match_keys", "match_components", "match_overrides", "match_reviews", "oauth_tokens", "stale_customers"}
+		for _, table := range want {
 			if !db.Gorm.Migrator().HasTable(table) {
 				t.Errorf("table %s missing", table)
 			}
+		}
+		if got := slices.Sorted(slices.Values(store.Tables())); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			t.Errorf("store.Tables() = %v, want %v", got, want)
 		}
 	})
 }
@@ -58,4 +62,23 @@ func TestSchema_MySQLTablesAreCommentedForBI(t *testing.T) {
 	if !slices.Equal(charsets, []string{"utf8mb4_unicode_ci"}) {
 		t.Errorf("table collations = %v", charsets)
 	}
+}
+
+func TestMigrate_ActivityTotalsIndexReplacesTheTimelineIndex(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := db.Gorm.Migrator()
+		if !m.HasIndex("activities", "ix_activities_customer_totals") || m.HasIndex("activities", "ix_activities_customer_occurred") {
+			t.Fatalf("after migrating: totals index %v, old timeline index %v; want only the totals index",
+				m.HasIndex("activities", "ix_activities_customer_totals"), m.HasIndex("activities", "ix_activities_customer_occurred"))
+		}
+		// A migration cut off after creating the new index but before
+		// recording itself runs again cleanly.
+		if err := db.Gorm.Exec("DELETE FROM schema_migrations WHERE version = 4").Error; err != nil {
+			t.Fatal(err)
+		}
+		applied, err := db.Migrate(context.Background())
+		if err != nil || !slices.Equal(applied, []int{4}) {
+			t.Fatalf("re-running migration 4: applied %v, %v", applied, err)
+		}
+	})
 }

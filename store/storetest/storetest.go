@@ -104,3 +104,14 @@ func freshMySQL(t testing.TB) string {
 	cfg.DBName = name
 	return cfg.FormatDSN()
 }
+
+// Empty deletes every row of every nayose table, keeping the schema: a
+// benchmark's rounds each start from an empty store.
+func Empty(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	for _, table := range store.Tables() {
+		if err := db.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
+			tb.Fatalf("emptying %s: %v", table, err)
+		}
+	}
+}

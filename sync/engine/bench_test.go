@@ -101,15 +101,6 @@ func peakHeap() (stop func() uint64) {
 	return func() uint64 { close(done); return peak.Load() }
 }
 
-func resetTables(tb testing.TB, db *store.DB) {
-	tb.Helper()
-	for _, table := range []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "match_keys", "match_components", "match_reviews", "match_overrides"} {
-		if err := db.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
-			tb.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkCSVImport imports a customer export through the engine (parse,
 // normalize, link, upsert identities, create and recompute customers,
 // commit page + cursor) and, in the same run, inserts the same rows with a
@@ -127,7 +118,7 @@ func BenchmarkCSVImport(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
-				resetTables(b, db)
+				storetest.Empty(b, db)
 				runtime.GC()
 				stop := peakHeap()
 				b.StartTimer()
@@ -144,7 +135,7 @@ func BenchmarkCSVImport(b *testing.B) {
 				peak = max(peak, stop())
 
 				b.StopTimer()
-				resetTables(b, db)
+				storetest.Empty(b, db)
 				b.StartTimer()
 				start = time.Now()
 				if err := rawUpsert(db, path, db.BatchRows); err != nil {

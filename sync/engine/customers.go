@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"context"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +51,70 @@ type activityTotals struct {
 	LastAt     dbTime
 }
 
+// staleFlushInterval bounds how far customer rows fall behind during a long
+// run: pages mark the customers they touch as stale, and the rows are
+// rebuilt at the end of every stream run and at least this often during
+// one.
+const staleFlushInterval = 5 * time.Minute
+
+// markStale queues the touched customers for a rebuild, in the page's
+// transaction: a crash loses no mark.
+func (w *pageWriter) markStale(touched map[int64]bool) error {
+	rows := make([]store.StaleCustomer, 0, len(touched))
+	for _, id := range slices.Sorted(maps.Keys(touched)) {
+		if id != 0 {
+			rows = append(rows, store.StaleCustomer{CustomerID: id, MarkedAt: w.now})
+		}
+	}
+	for part := range slices.Chunk(rows, w.e.db.BatchFor(2)) {
+		if err := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&part).Error; err != nil {
+			return fmt.Errorf("marking customers for a rebuild: %w", err)
+		}
+	}
+	return nil
+}
+
+// staleBatch is how many stale customers one transaction rebuilds.
+const staleBatch = 2000
+
+// flushStale rebuilds every customer marked stale, a batch per
+// transaction, and clears their marks.
+func (e *Engine) flushStale(ctx context.Context) error {
+	for {
+		var n int
+		err := e.withLock(ctx, sourceInfo{name: "rebuild"}, func(w *pageWriter) error {
+			var ids []int64
+			err := w.tx.Model(&store.StaleCustomer{}).Order("customer_id").Limit(staleBatch).Pluck("customer_id", &ids).Error
+			if err != nil {
+				return fmt.Errorf("reading customers to rebuild: %w", err)
+			}
+			n = len(ids)
+			if n == 0 {
+				return nil
+			}
+			touched := make(map[int64]bool, n)
+			for _, id := range ids {
+				touched[id] = true
+			}
+			if err := w.recompute(touched); err != nil {
+				return err
+			}
+			for part := range slices.Chunk(ids, inChunk) {
+				if err := w.tx.Where("customer_id IN ?", part).Delete(&store.StaleCustomer{}).Error; err != nil {
+					return fmt.Errorf("clearing rebuilt customers: %w", err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rebuilding customers: %w", err)
+		}
+		if n < staleBatch {
+			return nil
+		}
+	}
+}
+
 // recompute rebuilds the touched customers' rows from their identities
 // (each field from the best identity that has it) and their activities.
 func (w *pageWriter) recompute(touched map[int64]bool) error {
@@ -59,6 +125,7 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		}
 	}
 	slices.Sort(ids)
+	rows := make([]store.Customer, 0, len(ids))
 	for part := range slices.Chunk(ids, inChunk) {
 		var idents []store.Identity
 		err := w.tx.Where("customer_id IN ?", part).
@@ -92,7 +159,6 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		for _, t := range totals {
 			totalsOf[t.CustomerID] = append(totalsOf[t.CustomerID], t)
 		}
-		rows := make([]store.Customer, 0, len(part))
 		for _, id := range part {
 			c, ok := byCustomer[id]
 			if !ok {
@@ -103,13 +169,12 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 			c.UpdatedAt = w.now
 			rows = append(rows, *c)
 		}
-		if len(rows) == 0 {
-			continue
-		}
-		err = w.tx.Clauses(clause.OnConflict{
+	}
+	for part := range slices.Chunk(rows, w.e.db.BatchFor(len(customerUpdateColumns)+1)) {
+		err := w.tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns(customerUpdateColumns),
-		}).Create(&rows).Error
+		}).Create(&part).Error
 		if err != nil {
 			return fmt.Errorf("updating customers: %w", err)
 		}

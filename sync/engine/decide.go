@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -125,18 +124,7 @@ func (e *Engine) Split(ctx context.Context, identityID int64, d Decision) (int64
 // overrides and returns the identities concerned), then re-resolve those
 // identities and recompute their customers.
 func (e *Engine) decide(ctx context.Context, rule string, record func(w *pageWriter) ([]int64, error)) error {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
-	var opts []*sql.TxOptions
-	if e.db.Dialect == store.MySQL {
-		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	}
-	return e.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := e.now()
-		if err := lockResolution(tx, now); err != nil {
-			return err
-		}
-		w := &pageWriter{tx: tx, e: e, src: sourceInfo{name: "manual"}, now: now}
+	return e.withLock(ctx, sourceInfo{name: "manual"}, func(w *pageWriter) error {
 		ids, err := record(w)
 		if err != nil {
 			return err
@@ -147,7 +135,7 @@ func (e *Engine) decide(ctx context.Context, rule string, record func(w *pageWri
 			return err
 		}
 		return w.recompute(r.touched)
-	}, opts...)
+	})
 }
 
 // twoCustomers resolves two customer ids (aliases followed) and lists

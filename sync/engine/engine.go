@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -143,8 +144,12 @@ func (e *Engine) Run(ctx context.Context, c connectors.Connector) (Result, error
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	for _, s := range c.Source.Streams() {
-		sr := e.runStream(ctx, c, s)
+	// Customers the streams touch are rebuilt once, after the last stream
+	// (and every staleFlushInterval during a long run).
+	flushed := time.Now()
+	streams := c.Source.Streams()
+	for i, s := range streams {
+		sr := e.runStream(ctx, c, s, &flushed, i == len(streams)-1)
 		res.Streams = append(res.Streams, sr)
 		if ctx.Err() != nil {
 			break
@@ -153,7 +158,7 @@ func (e *Engine) Run(ctx context.Context, c connectors.Connector) (Result, error
 	return res, res.Err()
 }
 
-func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connectors.Stream) (sr StreamResult) {
+func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connectors.Stream, flushed *time.Time, last bool) (sr StreamResult) {
 	name, stream := c.Config.Name, s.Name()
 	log := e.log.With("connector", name, "stream", stream)
 	start := time.Now()
@@ -176,7 +181,19 @@ func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connec
 	sr.RunID = run.ID
 	log = log.With("run", run.ID)
 
-	sr.Err = e.readPages(ctx, c, s, &run, &sr, cursor)
+	sr.Err = e.readPages(ctx, c, s, &run, &sr, cursor, flushed)
+	if last && ctx.Err() == nil {
+		// Whatever the pages' outcome, the customers the connector's
+		// streams touched are rebuilt now; a stopping daemon leaves the
+		// marks for the next run.
+		if err := e.flushStale(ctx); err != nil {
+			if sr.Err == nil {
+				sr.Err = err
+			} else {
+				log.Error("rebuilding customers after the run", "err", err)
+			}
+		}
+	}
 	sr.Duration = time.Since(start)
 	switch {
 	case sr.Err == nil:
@@ -209,34 +226,146 @@ func (e *Engine) runStream(ctx context.Context, c connectors.Connector, s connec
 	return sr
 }
 
-// readPages ranges over the stream and commits each page. A panic in the
-// connector fails the run instead of the daemon.
-func (e *Engine) readPages(ctx context.Context, c connectors.Connector, s connectors.Stream, run *store.SyncRun, sr *StreamResult, cursor string) (err error) {
+// readPages commits the stream's pages in order while the next pages are
+// already being fetched: a vendor's latency and the database's work
+// overlap instead of adding up. Small pages that are already fetched are
+// written together in one transaction, with the last one's cursor. A panic
+// in the connector fails the run instead of the daemon.
+func (e *Engine) readPages(ctx context.Context, c connectors.Connector, s connectors.Stream, run *store.SyncRun, sr *StreamResult, cursor string, flushed *time.Time) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("panic in connector: %v", p)
-			e.log.Error("connector panicked", "connector", c.Config.Name, "stream", s.Name(), "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic while writing: %v", p)
+			e.log.Error("sync panicked", "connector", c.Config.Name, "stream", s.Name(), "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
 	src := sourceInfo{name: c.Config.Name, typ: c.Config.Type, stream: s.Name()}
-	for page, err := range s.Pages(ctx, cursor) {
-		if err != nil {
-			return err
+	pages, stop := e.prefetch(ctx, src, s, cursor)
+	defer stop()
+	var held *fetched // an error met while gathering, for after the batch
+	for {
+		f, ok := held, true
+		if f == nil {
+			var next fetched
+			next, ok = <-pages
+			f = &next
+		}
+		held = nil
+		if !ok {
+			break
+		}
+		if f.err != nil {
+			return f.err
 		}
 		if err := ctx.Err(); err != nil {
 			return err // the page arrived after cancellation: leave it for next time
 		}
-		n, err := e.commitPage(ctx, src, run, page)
+		batch, count := f.page, 1
+	gather:
+		for batch.Len() < batchRecords {
+			select {
+			case g, ok := <-pages:
+				if !ok {
+					break gather
+				}
+				if g.err != nil {
+					held = &g
+					break gather
+				}
+				batch, count = appendPage(batch, g.page), count+1
+			default:
+				break gather
+			}
+		}
+		n, err := e.commitPage(ctx, src, run, batch, count)
 		if err != nil {
+			if ctx.Err() != nil {
+				// Stopped mid-transaction: the driver's error only says the
+				// transaction is gone; the pages rolled back whole.
+				err = ctx.Err()
+			}
 			return fmt.Errorf("writing page %d: %w", sr.Pages+1, err)
 		}
-		sr.Pages++
-		sr.Read += page.Len()
+		sr.Pages += count
+		sr.Read += batch.Len()
 		sr.Written += n.written
 		sr.Rejected += n.rejected
-		e.metrics.page(src.name, src.stream, page, n)
+		e.metrics.page(src.name, src.stream, count, batch, n)
+		if time.Since(*flushed) >= staleFlushInterval {
+			// A long run keeps customer rows at most this far behind.
+			if err := e.flushStale(ctx); err != nil {
+				return err
+			}
+			*flushed = time.Now()
+		}
 	}
 	return ctx.Err()
+}
+
+// batchRecords is how many records a transaction gathers from pages that
+// are already fetched: vendors with small pages (Square's customers come
+// 100 at a time) pay a transaction's fixed costs once per batch.
+const batchRecords = 1000
+
+// prefetchPages is how many fetched pages may wait for the database.
+const prefetchPages = 4
+
+// appendPage adds b's records to a's; the cursor after both is b's, or
+// a's when b keeps it.
+func appendPage(a, b connectors.Page) connectors.Page {
+	out := connectors.Page{
+		Identities: slices.Concat(a.Identities, b.Identities),
+		Activities: slices.Concat(a.Activities, b.Activities),
+		Rejects:    slices.Concat(a.Rejects, b.Rejects),
+		Cursor:     a.Cursor,
+	}
+	if b.Cursor != "" {
+		out.Cursor = b.Cursor
+	}
+	return out
+}
+
+// fetched is a page read from a stream, or the error that ended it.
+type fetched struct {
+	page connectors.Page
+	err  error
+}
+
+// prefetch reads the stream's pages in a goroutine, at most prefetchPages
+// ahead of the caller. stop cancels the reading and waits for the goroutine, so no
+// connector code outlives the run.
+func (e *Engine) prefetch(ctx context.Context, src sourceInfo, s connectors.Stream, cursor string) (pages <-chan fetched, stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan fetched, prefetchPages)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(ch)
+		defer func() {
+			if p := recover(); p != nil {
+				e.log.Error("connector panicked", "connector", src.name, "stream", src.stream, "panic", p, "stack", string(debug.Stack()))
+				select {
+				case ch <- fetched{err: fmt.Errorf("panic in connector: %v", p)}:
+				case <-ctx.Done():
+				}
+			}
+		}()
+		for page, err := range s.Pages(ctx, cursor) {
+			select {
+			case ch <- fetched{page: page, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return ch, func() {
+		cancel()
+		for range ch {
+		}
+		<-done
+	}
 }
 
 func (e *Engine) loadCursor(ctx context.Context, connector, stream string) (string, error) {

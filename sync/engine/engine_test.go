@@ -126,6 +126,22 @@ func count(t *testing.T, db *store.DB, table string, where ...any) int64 {
 	return n
 }
 
+// runUntilFirstPage starts a run of c and returns once its first page is
+// committed; the run's result arrives on the channel.
+func runUntilFirstPage(t *testing.T, db *store.DB, ctx context.Context, c connectors.Connector) <-chan engine.Result {
+	t.Helper()
+	done := make(chan engine.Result, 1)
+	go func() { res, _ := newEngine(db).Run(ctx, c); done <- res }()
+	deadline := time.Now().Add(10 * time.Second)
+	for count(t, db, "sync_state") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("first page never committed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return done
+}
+
 func run(t *testing.T, e *engine.Engine, c connectors.Connector) engine.Result {
 	t.Helper()
 	res, err := e.Run(context.Background(), c)
@@ -366,15 +382,7 @@ func TestSync_CancelStopsBetweenPagesAndRecordsIt(t *testing.T) {
 		}}
 		block <- struct{}{} // let exactly one page through
 		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan engine.Result, 1)
-		go func() { res, _ := newEngine(db).Run(ctx, connector("c", s)); done <- res }()
-		deadline := time.Now().Add(10 * time.Second)
-		for count(t, db, "sync_state") == 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("first page never committed")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		done := runUntilFirstPage(t, db, ctx, connector("c", s))
 		cancel()
 		res := <-done
 		if res.Streams[0].Status != store.RunCanceled || res.Streams[0].Pages != 1 {
@@ -416,6 +424,51 @@ func TestSync_ThrottledPastBudgetIsPartialAndResumes(t *testing.T) {
 		}
 		if n := count(t, db, "customer_identities"); n != 4 {
 			t.Errorf("identities = %d, want 4", n)
+		}
+	})
+}
+
+func TestSync_CustomersLeftStaleByAStoppedRunAreRebuiltByTheNext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		block := make(chan struct{}, 1)
+		s := &pagedStream{name: "sales", block: block, pages: []connectors.Page{
+			{Identities: []connectors.Identity{person("1", "佐藤 太郎", "taro@example.jp", "")},
+				Activities: []connectors.Activity{purchase("o1", "1", 1200, "2026-01-05T10:00:00Z")}},
+			{Activities: []connectors.Activity{purchase("o2", "1", 800, "2026-02-05T10:00:00Z")}},
+		}}
+		block <- struct{}{} // one page, then the daemon stops
+		ctx, cancel := context.WithCancel(context.Background())
+		done := runUntilFirstPage(t, db, ctx, connector("pos", s))
+		cancel()
+		<-done
+
+		// The page committed its sale and marked its customer; the row
+		// itself waits for the rebuild that the stopping run skipped.
+		if n := count(t, db, "stale_customers"); n != 1 {
+			t.Fatalf("stale customers after the stopped run = %d, want 1", n)
+		}
+		var c store.Customer
+		db.Gorm.First(&c)
+		if c.PurchaseCount != 0 || c.DisplayName != "" {
+			t.Fatalf("customer rebuilt by a stopped run: %+v", c)
+		}
+
+		// Any later run rebuilds it, even one of another connector.
+		run(t, newEngine(db), connector("other", &pagedStream{name: "empty"}))
+		db.Gorm.First(&c)
+		if c.PurchaseCount != 1 || c.GrossSales != 1200 || c.DisplayName != "佐藤 太郎" || c.Email != "taro@example.jp" {
+			t.Errorf("customer after the next run = %+v, want rebuilt from its identity and one sale", c)
+		}
+		if n := count(t, db, "stale_customers"); n != 0 {
+			t.Errorf("stale customers left = %d", n)
+		}
+
+		// The stopped run resumes and its second sale counts.
+		block <- struct{}{}
+		run(t, newEngine(db), connector("pos", s))
+		db.Gorm.First(&c)
+		if c.PurchaseCount != 2 || c.GrossSales != 2000 {
+			t.Errorf("customer after resuming = %d sales, %d yen; want 2, 2000", c.PurchaseCount, c.GrossSales)
 		}
 	})
 }

@@ -49,11 +49,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) page(connector, stream string, p connectors.Page, n pageCounts) {
+func (m *Metrics) page(connector, stream string, pages int, p connectors.Page, n pageCounts) {
 	if m == nil {
 		return
 	}
-	m.pages.WithLabelValues(connector, stream).Inc()
+	m.pages.WithLabelValues(connector, stream).Add(float64(pages))
 	m.records.WithLabelValues(connector, stream, "read").Add(float64(p.Len()))
 	m.records.WithLabelValues(connector, stream, "written").Add(float64(n.written))
 }

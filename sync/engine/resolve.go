@@ -86,6 +86,8 @@ type resolver struct {
 	countOf  map[resolve.Key]int
 	keyCache map[int64][]resolve.Key
 	identOf  map[int64]store.Identity
+	// overrides caches whether any decision exists (nil: not asked yet).
+	overrides *bool
 }
 
 func newResolver(w *pageWriter) *resolver {
@@ -444,6 +446,9 @@ func (r *resolver) load(set map[int64]bool) (*loaded, error) {
 		return nil, err
 	}
 	l.counts = counts
+	if !r.hasOverrides() {
+		return l, nil
+	}
 	for part := range slices.Chunk(ids, inChunk) {
 		var rows []store.MatchOverride
 		if err := tx.Where("identity_a IN ? OR identity_b IN ?", part, part).Find(&rows).Error; err != nil {
@@ -458,6 +463,19 @@ func (r *resolver) load(set map[int64]bool) (*loaded, error) {
 		}
 	}
 	return l, nil
+}
+
+// hasOverrides reports whether anyone ever recorded a decision: most
+// stores have none, and then no page need look for them. A failed probe
+// counts as yes.
+func (r *resolver) hasOverrides() bool {
+	if r.overrides == nil {
+		var ids []int64
+		err := r.w.tx.Model(&store.MatchOverride{}).Limit(1).Pluck("identity_a", &ids).Error
+		has := err != nil || len(ids) > 0
+		r.overrides = &has
+	}
+	return *r.overrides
 }
 
 // resolveRegion resolves the region from scratch and writes the outcome:

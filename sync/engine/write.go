@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -28,26 +29,23 @@ type sourceInfo struct {
 // the database; fetching from vendors still runs in parallel.
 const resolutionLock = "identity_resolution"
 
-// inChunk bounds the values in one IN (...) list.
-const inChunk = 500
+// inChunk bounds the values in one IN (...) list. MySQL and MariaDB
+// estimate a list of fewer than 200 values (eq_range_index_dive_limit) by
+// diving into the index, and a longer one from index statistics, which lag
+// behind bulk changes (every identity's customer_id is set after it is
+// first written) and then make the optimizer scan the whole table.
+const inChunk = 100
 
-// commitPage writes page and its cursor in one transaction, retrying the
-// transaction when the database reports a deadlock or a busy lock.
-func (e *Engine) commitPage(ctx context.Context, src sourceInfo, run *store.SyncRun, page connectors.Page) (pageCounts, error) {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
-	for attempt := 1; ; attempt++ {
-		n, err := e.writePage(ctx, src, run, page)
-		if err == nil || attempt == 4 || !retryable(err) {
-			return n, err
-		}
-		e.log.Warn("retrying page after a lock conflict", "connector", src.name, "stream", src.stream, "attempt", attempt, "err", err)
-		select {
-		case <-ctx.Done():
-			return pageCounts{}, ctx.Err()
-		case <-time.After(time.Duration(attempt*attempt) * 100 * time.Millisecond):
-		}
-	}
+// commitPage writes page (pages of the stream, gathered) and its cursor in
+// one transaction.
+func (e *Engine) commitPage(ctx context.Context, src sourceInfo, run *store.SyncRun, page connectors.Page, pages int) (pageCounts, error) {
+	var counts pageCounts
+	err := e.withLock(ctx, src, func(w *pageWriter) error {
+		var err error
+		counts, err = w.commit(run, page, pages)
+		return err
+	})
+	return counts, err
 }
 
 // pageCounts says what became of a page's records.
@@ -56,50 +54,69 @@ type pageCounts struct {
 	rejected int
 }
 
-func (e *Engine) writePage(ctx context.Context, src sourceInfo, run *store.SyncRun, page connectors.Page) (pageCounts, error) {
+// withLock runs fn in one transaction that holds the identity-resolution
+// lock, and runs the transaction again when the database reports a
+// deadlock or a busy lock.
+func (e *Engine) withLock(ctx context.Context, src sourceInfo, fn func(w *pageWriter) error) error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
 	var opts []*sql.TxOptions
 	if e.db.Dialect == store.MySQL {
 		// Read committed avoids gap-lock deadlocks between upserts.
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	}
-	var counts pageCounts
-	err := e.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := e.now()
-		if err := lockResolution(tx, now); err != nil {
-			return err
-		}
-		w := &pageWriter{tx: tx, e: e, src: src, now: now}
-		n, err := w.write(page)
-		if err != nil {
-			return err
-		}
-		counts = pageCounts{written: n, rejected: len(w.rejects)}
-		if err := w.saveRejects(run.ID, w.rejects); err != nil {
-			return err
-		}
-		updates := map[string]any{
-			"pages":            gorm.Expr("pages + 1"),
-			"records_read":     gorm.Expr("records_read + ?", page.Len()),
-			"records_written":  gorm.Expr("records_written + ?", n),
-			"records_rejected": gorm.Expr("records_rejected + ?", len(w.rejects)),
-		}
-		if page.Cursor != "" {
-			st := store.SyncState{Connector: src.name, Stream: src.stream, Cursor: page.Cursor, RunID: run.ID, UpdatedAt: now}
-			err := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "connector"}, {Name: "stream"}},
-				DoUpdates: clause.AssignmentColumns([]string{"cursor", "run_id", "updated_at"}),
-			}).Create(&st).Error
-			if err != nil {
-				return fmt.Errorf("saving the cursor: %w", err)
+	for attempt := 1; ; attempt++ {
+		err := e.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			now := e.now()
+			if err := lockResolution(tx, now); err != nil {
+				return err
 			}
-			updates["cursor_after"] = page.Cursor
+			return fn(&pageWriter{tx: tx, e: e, src: src, now: now})
+		}, opts...)
+		if err == nil || attempt == 4 || !retryable(err) {
+			return err
 		}
-		if err := tx.Model(&store.SyncRun{}).Where("id = ?", run.ID).Updates(updates).Error; err != nil {
-			return fmt.Errorf("counting the page in its run: %w", err)
+		e.log.Warn("retrying a transaction after a lock conflict", "connector", src.name, "stream", src.stream, "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 100 * time.Millisecond):
 		}
-		return nil
-	}, opts...)
-	return counts, err
+	}
+}
+
+// commit writes the page, its rejects and its cursor, and counts them in
+// the run.
+func (w *pageWriter) commit(run *store.SyncRun, page connectors.Page, pages int) (pageCounts, error) {
+	tx, src, now := w.tx, w.src, w.now
+	n, err := w.write(page)
+	if err != nil {
+		return pageCounts{}, err
+	}
+	if err := w.saveRejects(run.ID, w.rejects); err != nil {
+		return pageCounts{}, err
+	}
+	updates := map[string]any{
+		"pages":            gorm.Expr("pages + ?", pages),
+		"records_read":     gorm.Expr("records_read + ?", page.Len()),
+		"records_written":  gorm.Expr("records_written + ?", n),
+		"records_rejected": gorm.Expr("records_rejected + ?", len(w.rejects)),
+	}
+	if page.Cursor != "" {
+		st := store.SyncState{Connector: src.name, Stream: src.stream, Cursor: page.Cursor, RunID: run.ID, UpdatedAt: now}
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "connector"}, {Name: "stream"}},
+			DoUpdates: clause.AssignmentColumns([]string{"cursor", "run_id", "updated_at"}),
+		}).Create(&st).Error
+		if err != nil {
+			return pageCounts{}, fmt.Errorf("saving the cursor: %w", err)
+		}
+		updates["cursor_after"] = page.Cursor
+	}
+	if err := tx.Model(&store.SyncRun{}).Where("id = ?", run.ID).Updates(updates).Error; err != nil {
+		return pageCounts{}, fmt.Errorf("counting the page in its run: %w", err)
+	}
+	return pageCounts{written: n, rejected: len(w.rejects)}, nil
 }
 
 func lockResolution(tx *gorm.DB, now time.Time) error {
@@ -193,10 +210,19 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 	if err := w.upsertIdentities(rows); err != nil {
 		return 0, err
 	}
-	refs, err := w.lookupIdentities(names)
+	// Stored identities keep their ids and customers through the upsert:
+	// only the new ones are read back for their ids.
+	var added []string
+	for _, name := range names {
+		if _, ok := existing[name]; !ok {
+			added = append(added, name)
+		}
+	}
+	refs, err := w.lookupIdentities(added)
 	if err != nil {
 		return 0, err
 	}
+	maps.Copy(refs, existing)
 	// Only identities that are new or whose matched fields changed need
 	// resolving: a re-run of the same data changes nothing.
 	var changed []store.Identity
@@ -232,7 +258,7 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 	if err := w.upsertActivities(actRows); err != nil {
 		return 0, err
 	}
-	if err := w.recompute(touched); err != nil {
+	if err := w.markStale(touched); err != nil {
 		return 0, err
 	}
 	return len(rows) + len(actRows), nil
