@@ -52,7 +52,12 @@ var migrations = []migration{
 		// Rebuilding a customer totals its activities by kind and currency:
 		// the index on (customer_id, occurred_at) grows to cover that query,
 		// so it never reads the rows themselves (and their raw JSON).
-		return replaceIndex(tx, dialect, "activities", "ix_activities_customer_occurred", activitiesByCustomer)
+		if err := replaceIndex(tx, dialect, "activities", "ix_activities_customer_occurred", activitiesByCustomer); err != nil {
+			return err
+		}
+		// A sale names its customer by the source's id: this index gives
+		// the identity and its customer without reading the identity row.
+		return replaceIndex(tx, dialect, "customer_identities", "", identitiesBySourceID)
 	}},
 }
 
@@ -124,8 +129,9 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 	return applied, nil
 }
 
-// replaceIndex creates ix on table and then drops the index old, each only
-// if it is not done yet, so a migration cut off between the two runs again.
+// replaceIndex creates ix on table and then drops the index old (if named),
+// each only if it is not done yet, so a migration cut off between the two
+// runs again.
 func replaceIndex(tx *gorm.DB, dialect, table, old string, ix index) error {
 	m := tx.Migrator()
 	if !m.HasIndex(table, ix.name) {
@@ -134,7 +140,7 @@ func replaceIndex(tx *gorm.DB, dialect, table, old string, ix index) error {
 			return fmt.Errorf("creating index %s on %s: %w", ix.name, table, err)
 		}
 	}
-	if m.HasIndex(table, old) {
+	if old != "" && m.HasIndex(table, old) {
 		stmt := "DROP INDEX " + ident(dialect, old)
 		if dialect == MySQL {
 			stmt += " ON " + ident(dialect, table)

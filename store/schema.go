@@ -470,6 +470,10 @@ var schemaV3 = []table{
 // currency and amount, the totals a customer's row is rebuilt from.
 var activitiesByCustomer = index{name: "ix_activities_customer_totals", columns: []string{"customer_id", "occurred_at", "kind", "currency", "amount"}}
 
+// identitiesBySourceID covers looking up an identity and its customer by
+// the source's id.
+var identitiesBySourceID = index{name: "ix_identities_source_refs", columns: []string{"source", "external_id", "customer_id"}}
+
 // schemaV4 queues customers whose rows must be rebuilt: pages mark them in
 // their own transaction, and the engine rebuilds them in batches, so a
 // customer touched by many pages of one run is rebuilt once.

@@ -187,6 +187,7 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 		names = append(names, id.ExternalID)
 		inPage[id.ExternalID] = true
 	}
+	carried := len(names)
 	for _, a := range acts {
 		if a.IdentityExternalID != "" && !inPage[a.IdentityExternalID] {
 			inPage[a.IdentityExternalID] = true
@@ -194,10 +195,17 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 			idents = append(idents, pageIdentity{Identity: connectors.Identity{ExternalID: a.IdentityExternalID}, placeholder: true})
 		}
 	}
-	existing, before, err := w.storedIdentities(names)
+	// The page's own identities are read whole, to tell what changed; those
+	// only its activities name need just their ids and customers.
+	existing, before, err := w.storedIdentities(names[:carried])
 	if err != nil {
 		return 0, err
 	}
+	named, err := w.lookupIdentities(names[carried:])
+	if err != nil {
+		return 0, err
+	}
+	maps.Copy(existing, named)
 	rows := make([]store.Identity, 0, len(idents))
 	for _, id := range idents {
 		if id.placeholder && existing[id.ExternalID].ID != 0 {
