@@ -37,7 +37,7 @@ func BenchmarkSquareSync(b *testing.B) {
 			sq.Generate(1, size.customers, size.orders, time.Now().AddDate(-1, 0, 0))
 			ts := httptest.NewServer(sq)
 			defer ts.Close()
-			src := build(b, opts(ts.URL, "page_size: 1000"))
+			src := build(b, opts(ts.URL, "page_size: 1000", "payments: false"))
 			conn := connectors.Connector{Config: config.Connector{Name: "sq", Type: "square", Timeout: config.Duration(time.Hour)}, Source: src}
 
 			var engineTime, rawTime time.Duration

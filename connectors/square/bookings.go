@@ -36,10 +36,7 @@ type bookingsCursor struct {
 	Page  string    `json:"page_cursor,omitempty"`
 }
 
-func (c bookingsCursor) String() string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
+func (c bookingsCursor) String() string { return cursorString(c) }
 
 func (s *bookingsStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
 	return func(yield func(connectors.Page, error) bool) {

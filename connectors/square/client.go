@@ -3,7 +3,10 @@ package square
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -87,9 +90,23 @@ func (c *client) searchOrders(ctx context.Context, locations []string, since, cu
 	return out, err
 }
 
-// locations returns the configured location ids, or every location's id,
-// sorted, in chunks of at most 10 (SearchOrders' limit).
+// locationChunks returns locationIDs in chunks of at most 10 (SearchOrders'
+// limit).
 func (c *client) locationChunks(ctx context.Context) ([][]string, error) {
+	ids, err := c.locationIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var chunks [][]string
+	for c := range slices.Chunk(ids, 10) {
+		chunks = append(chunks, c)
+	}
+	return chunks, nil
+}
+
+// locationIDs returns the configured location ids, or every location's id,
+// sorted.
+func (c *client) locationIDs(ctx context.Context) ([]string, error) {
 	ids := slices.Clone(c.opts.LocationIDs)
 	if len(ids) == 0 {
 		var out struct {
@@ -105,12 +122,50 @@ func (c *client) locationChunks(ctx context.Context) ([][]string, error) {
 		}
 	}
 	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	var chunks [][]string
-	for c := range slices.Chunk(ids, 10) {
-		chunks = append(chunks, c)
+	return slices.Compact(ids), nil
+}
+
+// updatedPage is one page of ListPayments or ListPaymentRefunds.
+type updatedPage struct {
+	Payments []json.RawMessage `json:"payments"`
+	Refunds  []json.RawMessage `json:"refunds"`
+	Cursor   string            `json:"cursor"`
+}
+
+// listUpdated reads one page of GET /v2/payments or /v2/refunds at one
+// location: updated at or after since, oldest update first. begin_time
+// (created_at) is set to the epoch, because it defaults to a year ago and
+// would hide older records updated since.
+func (c *client) listUpdated(ctx context.Context, path, location, since, cursor string) (updatedPage, error) {
+	q := url.Values{
+		"begin_time":            {stamp(epoch)},
+		"updated_at_begin_time": {since},
+		"sort_field":            {"UPDATED_AT"},
+		"sort_order":            {"ASC"},
+		"location_id":           {location},
+		"limit":                 {"100"},
 	}
-	return chunks, nil
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	var out updatedPage
+	_, err := c.http.Get(ctx, path, q, &out)
+	return out, err
+}
+
+// paymentCustomer returns the customer_id of a payment; "" when the payment
+// has none or Square does not know it.
+func (c *client) paymentCustomer(ctx context.Context, id string) (string, error) {
+	var out struct {
+		Payment struct {
+			CustomerID string `json:"customer_id"`
+		} `json:"payment"`
+	}
+	_, err := c.http.Get(ctx, "/v2/payments/"+url.PathEscape(id), nil, &out)
+	if he := (*httpx.HTTPError)(nil); errors.As(err, &he) && he.Status == http.StatusNotFound {
+		return "", nil
+	}
+	return out.Payment.CustomerID, err
 }
 
 // streamErr names the stream in an HTTP error. Rate limiting past the

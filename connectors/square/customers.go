@@ -37,19 +37,25 @@ type sweepCursor struct {
 	High  time.Time `json:"high,omitzero"`
 }
 
-func (c sweepCursor) String() string {
+func (c sweepCursor) String() string { return cursorString(c) }
+
+// cursorString writes a stream's cursor as JSON.
+func cursorString(c any) string {
 	b, _ := json.Marshal(c)
 	return string(b)
 }
 
-func parseSweep(s string, log *slog.Logger) sweepCursor {
-	var c sweepCursor
+// parseCursor reads a stream's JSON cursor; an empty or unreadable one
+// (logged) is the zero cursor, which reads from the start.
+func parseCursor[C any](s string, log *slog.Logger) C {
+	var c C
 	if s == "" {
 		return c
 	}
 	if err := json.Unmarshal([]byte(s), &c); err != nil {
 		log.Warn("unreadable cursor; reading from the start", "error", err)
-		return sweepCursor{}
+		var zero C
+		return zero
 	}
 	return c
 }
@@ -64,7 +70,7 @@ func (c *client) windowStart(since time.Time) time.Time {
 
 func (s *customersStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
 	return func(yield func(connectors.Page, error) bool) {
-		cur := parseSweep(cursor, s.log)
+		cur := parseCursor[sweepCursor](cursor, s.log)
 		start, page, high := cur.Start, cur.Page, cur.High
 		if start == "" || page == "" {
 			start, page, high = stamp(s.c.windowStart(cur.Since)), "", cur.Since

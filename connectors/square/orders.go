@@ -38,20 +38,11 @@ type ordersCursor struct {
 	High  time.Time `json:"high,omitzero"`
 }
 
-func (c ordersCursor) String() string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
+func (c ordersCursor) String() string { return cursorString(c) }
 
 func (s *ordersStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
 	return func(yield func(connectors.Page, error) bool) {
-		var cur ordersCursor
-		if cursor != "" {
-			if err := json.Unmarshal([]byte(cursor), &cur); err != nil {
-				s.log.Warn("unreadable cursor; reading from the start", "error", err)
-				cur = ordersCursor{}
-			}
-		}
+		cur := parseCursor[ordersCursor](cursor, s.log)
 		chunks, err := s.c.locationChunks(ctx)
 		if err != nil {
 			yield(connectors.Page{}, streamErr("orders", err))

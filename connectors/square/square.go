@@ -1,6 +1,8 @@
 // Package square is the connector for Square (POS, online store): it reads
-// customers as identities and orders as purchase, refund and discount
-// activities, through the shared httpx client.
+// customers as identities, orders as purchase, refund and discount
+// activities, payments (and refunds no return order carries) as payment and
+// refund activities, and optionally bookings, through the shared httpx
+// client.
 //
 // Register links it into a connectors.Registry under the type name
 // "square"; README.md documents the options and sample.yaml shows them.
@@ -53,8 +55,8 @@ type Options struct {
 	BaseURL string `yaml:"base_url"`
 	// SquareVersion is sent as the Square-Version header.
 	SquareVersion string `yaml:"square_version"`
-	// LocationIDs restricts orders to these locations; empty means every
-	// location GET /v2/locations lists.
+	// LocationIDs restricts orders, payments and refunds to these
+	// locations; empty means every location GET /v2/locations lists.
 	LocationIDs []string `yaml:"location_ids"`
 	// PageSize is the orders search limit, 1–1000.
 	PageSize int `yaml:"page_size"`
@@ -66,6 +68,9 @@ type Options struct {
 	LateWindow config.Duration `yaml:"late_window"`
 	// RateLimit is requests per second.
 	RateLimit float64 `yaml:"rate_limit"`
+	// Payments turns on the payments stream (needs PAYMENTS_READ); on by
+	// default.
+	Payments bool `yaml:"payments"`
 	// Bookings turns on the bookings stream (needs APPOINTMENTS_READ).
 	Bookings bool `yaml:"bookings"`
 	// BookingsFrom is how far back the first run reads appointments.
@@ -89,6 +94,7 @@ func defaults() *Options {
 		LateWindow:        config.Duration(DefaultLateWindow),
 		RateLimit:         DefaultRateLimit,
 		RetryWait:         config.Duration(httpx.DefaultMinWait),
+		Payments:          true,
 		BookingsFrom:      config.Duration(90 * 24 * time.Hour),
 		BookingsAhead:     config.Duration(31 * 24 * time.Hour),
 	}
@@ -99,7 +105,7 @@ var versionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 // Validate checks the options without touching the network.
 func (o *Options) Validate(c *config.Checker, path string) {
 	if strings.TrimSpace(o.AccessToken.Reveal()) == "" {
-		c.Errorf(path+".access_token", "access_token is required: a Square access token with CUSTOMERS_READ and ORDERS_READ (use ${SQUARE_ACCESS_TOKEN})")
+		c.Errorf(path+".access_token", "access_token is required: a Square access token with CUSTOMERS_READ, ORDERS_READ and PAYMENTS_READ (use ${SQUARE_ACCESS_TOKEN})")
 	}
 	if u, err := url.Parse(o.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		c.Errorf(path+".base_url", "base_url %q must be an absolute URL like %s", o.BaseURL, DefaultBaseURL)
@@ -147,7 +153,8 @@ type Source struct {
 
 var _ connectors.Source = (*Source)(nil)
 
-// Streams returns customers, then orders.
+// Streams returns customers, orders, then payments and bookings when they
+// are on.
 func (s *Source) Streams() []connectors.Stream { return s.streams }
 
 // New builds a source from valid options. It has no side effects.
@@ -180,6 +187,9 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	streams := []connectors.Stream{
 		&customersStream{c: cl, log: log.With("stream", "customers")},
 		&ordersStream{c: cl, log: log.With("stream", "orders"), now: time.Now},
+	}
+	if o.Payments {
+		streams = append(streams, &paymentsStream{c: cl, log: log.With("stream", "payments")})
 	}
 	if o.Bookings {
 		streams = append(streams, &bookingsStream{c: cl, log: log.With("stream", "bookings"), now: time.Now})

@@ -1,9 +1,12 @@
 package square_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +18,9 @@ import (
 	"github.com/nayose/nayose/connectors/square"
 	"github.com/nayose/nayose/connectors/square/squaretest"
 	"github.com/nayose/nayose/mapping"
+	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/store/storetest"
+	"github.com/nayose/nayose/sync/engine"
 )
 
 const testToken = "EAAAl-square-test-secret-9c1e7b"
@@ -60,7 +66,7 @@ func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
 func merged(pages []connectors.Page) connectors.Page { return connectortest.Merged(pages) }
 
 func TestSquare_DocsMatchTheCode(t *testing.T) {
-	connectortest.CheckDocs(t, square.Register, square.SampleConfig(), map[string]string{"SQUARE_ACCESS_TOKEN": testToken}, "square_pos", "customers", "orders")
+	connectortest.CheckDocs(t, square.Register, square.SampleConfig(), map[string]string{"SQUARE_ACCESS_TOKEN": testToken}, "square_pos", "customers", "orders", "payments")
 }
 
 func TestSquare_RegisterTwicePanics(t *testing.T) {
@@ -198,37 +204,43 @@ func TestSquare_OrdersBecomeActivities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type key struct {
-		id   string
-		kind connectors.ActivityKind
-	}
-	got := map[key]connectors.Activity{}
-	for _, a := range merged(pages).Activities {
-		got[key{a.ExternalID, a.Kind}] = a
-	}
-	want := []struct {
-		id, who string
-		kind    connectors.ActivityKind
-		amount  int64
-		summary string
-	}{
-		{sale.ID, cust.ID, connectors.KindPurchase, 2*1480 + 180 - 500, "ブレンド 200g ×2, ドリップバッグ"},
-		{sale.ID, cust.ID, connectors.KindDiscount, 500, ""},
-		{anon.ID, "", connectors.KindPurchase, 550, "カフェラテ"},
-		{ret.ID, cust.ID, connectors.KindRefund, 180, "ドリップバッグ"},
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d activities, want %d (canceled and open orders are not sales): %v", len(got), len(want), got)
+	// Canceled and open orders are not sales.
+	checkActivities(t, merged(pages).Activities, []wantActivity{
+		{sale.ID, connectors.KindPurchase, cust.ID, 2*1480 + 180 - 500, time.Time{}, "ブレンド 200g ×2, ドリップバッグ"},
+		{sale.ID, connectors.KindDiscount, cust.ID, 500, time.Time{}, ""},
+		{anon.ID, connectors.KindPurchase, "", 550, time.Time{}, "カフェラテ"},
+		{ret.ID, connectors.KindRefund, cust.ID, 180, time.Time{}, "ドリップバッグ"},
+	})
+}
+
+// wantActivity is an activity a test expects, in JPY; a zero at means any
+// time but zero.
+type wantActivity struct {
+	id      string
+	kind    connectors.ActivityKind
+	who     string
+	amount  int64
+	at      time.Time
+	summary string
+}
+
+// checkActivities fails t unless acts are exactly want.
+func checkActivities(t *testing.T, acts []connectors.Activity, want []wantActivity) {
+	t.Helper()
+	got := byKey(acts)
+	if len(acts) != len(want) {
+		t.Errorf("%d activities, want %d: %v", len(acts), len(want), slices.Collect(maps.Keys(got)))
 	}
 	for _, w := range want {
-		a, ok := got[key{w.id, w.kind}]
+		g, ok := got[activityKey{w.id, w.kind}]
 		if !ok {
 			t.Errorf("no %s for %s", w.kind, w.id)
 			continue
 		}
-		if a.Amount == nil || *a.Amount != w.amount || a.Currency != "JPY" || a.IdentityExternalID != w.who ||
-			a.Summary != w.summary || a.OccurredAt.IsZero() {
-			t.Errorf("%s %s: %+v (amount %v), want %d JPY for %q, %q", w.kind, w.id, a, a.Amount, w.amount, w.who, w.summary)
+		if g.Amount == nil || *g.Amount != w.amount || g.Currency != "JPY" || g.IdentityExternalID != w.who || g.Summary != w.summary ||
+			g.OccurredAt.IsZero() || (!w.at.IsZero() && !g.OccurredAt.Equal(w.at)) || len(g.Raw) == 0 {
+			t.Errorf("%s %s: %s %s for %q at %v, %q; want %d JPY for %q at %v, %q", w.kind, w.id, amountString(g.Amount), g.Currency,
+				g.IdentityExternalID, g.OccurredAt, g.Summary, w.amount, w.who, w.at, w.summary)
 		}
 	}
 }
@@ -261,31 +273,48 @@ func TestSquare_MalformedRecordsAreRejectedWithTheirID(t *testing.T) {
 	for i := range 5 {
 		clk.Advance(time.Minute)
 		c := sq.AddCustomers(squaretest.Customer{GivenName: fmt.Sprintf("客%d", i)})[0]
-		sq.AddOrders(squaretest.Order{CustomerID: c.ID, State: "COMPLETED",
-			LineItems: []squaretest.LineItem{{Name: "豆", BasePriceMoney: squaretest.Yen(1000)}}})
+		o := sq.AddOrders(squaretest.Order{CustomerID: c.ID, State: "COMPLETED",
+			LineItems: []squaretest.LineItem{{Name: "豆", BasePriceMoney: squaretest.Yen(1000)}}})[0]
+		p := sq.AddPayments(squaretest.Payment{CustomerID: c.ID, OrderID: o.ID, AmountMoney: squaretest.Yen(1000)})[0]
+		sq.AddRefunds(squaretest.Refund{PaymentID: p.ID, AmountMoney: squaretest.Yen(100)})
 	}
+	clk.Advance(time.Minute)
 	sq.MalformNext("/v2/customers/search")
 	sq.MalformMoneyNext("/v2/orders/search")
+	sq.MalformNext("/v2/payments")
+	sq.MalformMoneyNext("/v2/refunds")
 	src := build(t, opts(ts.URL))
-	bad := map[string]string{}
-	for _, name := range []string{"customers", "orders"} {
-		pages, err := readAll(stream(t, src, name), "")
+	// Each stream's rejects, as "location field", and how many records the
+	// rest make (the payments stream reads 5 payments and 5 refunds).
+	streams := []struct {
+		name    string
+		rejects []string
+		records int
+	}{
+		{"customers", []string{"square/customers updated_at"}, 4},
+		{"orders", []string{"square/orders total_money.amount"}, 4},
+		{"payments", []string{"square/payments updated_at", "square/refunds amount_money.amount"}, 8},
+	}
+	var bad []string // "id field", in the order the fake corrupted them
+	for _, st := range streams {
+		pages, err := readAll(stream(t, src, st.name), "")
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: %v", st.name, err)
 		}
 		p := merged(pages)
-		if len(p.Rejects) != 1 || len(p.Identities)+len(p.Activities) != 4 {
-			t.Fatalf("%s: %d rejects, %d records; want 1 and the other 4", name, len(p.Rejects), len(p.Identities)+len(p.Activities))
+		if len(p.Rejects) != len(st.rejects) || len(p.Identities)+len(p.Activities) != st.records {
+			t.Fatalf("%s: %d rejects, %d records; want %d and the other %d", st.name, len(p.Rejects), len(p.Identities)+len(p.Activities), len(st.rejects), st.records)
 		}
-		r := p.Rejects[0]
-		if r.Location != "square/"+name || r.Reason == "" || len(r.Raw) == 0 {
-			t.Errorf("%s: reject %+v", name, r)
+		for i, r := range p.Rejects {
+			if r.Location+" "+r.Field != st.rejects[i] || r.Reason == "" || len(r.Raw) == 0 {
+				t.Errorf("%s: reject %+v, want %s", st.name, r, st.rejects[i])
+			}
+			bad = append(bad, r.ExternalID+" "+r.Field)
 		}
-		bad[name] = r.ExternalID + " " + r.Field
 	}
 	ids := sq.MalformedIDs()
-	if bad["customers"] != ids[0]+" updated_at" || bad["orders"] != ids[1]+" total_money.amount" {
-		t.Errorf("rejects name %v, want %v with updated_at and total_money.amount", bad, ids)
+	if want := []string{ids[0] + " updated_at", ids[1] + " total_money.amount", ids[2] + " updated_at", ids[3] + " amount_money.amount"}; !slices.Equal(bad, want) {
+		t.Errorf("rejects name %v, want %v", bad, want)
 	}
 }
 
@@ -309,6 +338,221 @@ func TestSquare_UnauthorizedFails(t *testing.T) {
 	if err == nil || errors.Is(err, connectors.ErrPartial) {
 		t.Fatalf("error %v, want a failure", err)
 	}
+}
+
+// paymentsAccount is a shop with two locations, one customer and what
+// happens to her money: a sale with its payment, a return of part of it
+// (a return order and the PaymentRefund naming it), a goodwill refund
+// without an order, an unlinked cash refund, payments that took no money,
+// an anonymous payment with a tip at the second location, and a pending
+// refund. Each record is a minute after the previous one.
+type paymentsAccount struct {
+	customer                         squaretest.Customer
+	sale, ret                        squaretest.Order
+	salePay, anonPay                 squaretest.Payment
+	returnRefund, goodwill, unlinked squaretest.Refund
+}
+
+func seedPayments(sq *squaretest.Server, clk *clock) paymentsAccount {
+	var a paymentsAccount
+	tick := func() time.Time { clk.Advance(time.Minute); return clk.Now() }
+	sq.SetLocations(squaretest.Location{ID: "L-MAIN", Name: "本店"}, squaretest.Location{ID: "L-2", Name: "駅前店"})
+	a.customer = sq.AddCustomers(squaretest.Customer{ID: "C-HANAKO", GivenName: "花子", FamilyName: "山田"})[0]
+	tick()
+	a.sale = sq.AddOrders(squaretest.Order{ID: "O-SALE", LocationID: "L-MAIN", CustomerID: a.customer.ID, State: "COMPLETED",
+		LineItems: []squaretest.LineItem{{Name: "ブレンド 200g", Quantity: "2", BasePriceMoney: squaretest.Yen(2500)}}})[0]
+	a.salePay = sq.AddPayments(squaretest.Payment{ID: "P-SALE", LocationID: "L-MAIN", CustomerID: a.customer.ID, OrderID: a.sale.ID,
+		AmountMoney: squaretest.Yen(5000), SourceType: "CARD", CreatedAt: tick()})[0]
+	for _, st := range []string{"APPROVED", "PENDING", "CANCELED", "FAILED"} {
+		sq.AddPayments(squaretest.Payment{ID: "P-" + st, LocationID: "L-MAIN", CustomerID: a.customer.ID, Status: st,
+			AmountMoney: squaretest.Yen(9999), SourceType: "CARD", CreatedAt: tick()})
+	}
+	a.anonPay = sq.AddPayments(squaretest.Payment{ID: "P-ANON", LocationID: "L-2", AmountMoney: squaretest.Yen(550),
+		TipMoney: squaretest.Yen(50), SourceType: "CASH", CreatedAt: tick()})[0]
+	a.ret = sq.AddOrders(squaretest.Order{ID: "O-RETURN", LocationID: "L-MAIN", CustomerID: a.customer.ID, State: "COMPLETED", CreatedAt: tick(),
+		Returns: []squaretest.Return{{SourceOrderID: a.sale.ID, ReturnLineItems: []squaretest.ReturnLineItem{
+			{Name: "ブレンド 200g", Quantity: "1", TotalMoney: squaretest.Yen(2500)}}}},
+		ReturnAmounts: &squaretest.MoneyAmounts{TotalMoney: squaretest.Yen(2500)}})[0]
+	a.returnRefund = sq.AddRefunds(squaretest.Refund{ID: "R-RETURN", PaymentID: a.salePay.ID, OrderID: a.ret.ID,
+		AmountMoney: squaretest.Yen(2500), Reason: "返品", CreatedAt: tick()})[0]
+	a.goodwill = sq.AddRefunds(squaretest.Refund{ID: "R-GOODWILL", PaymentID: a.salePay.ID,
+		AmountMoney: squaretest.Yen(300), Reason: "お詫び", CreatedAt: tick()})[0]
+	a.unlinked = sq.AddRefunds(squaretest.Refund{ID: "R-UNLINKED", LocationID: "L-2", Unlinked: true, DestinationType: "CASH",
+		AmountMoney: squaretest.Yen(200), Reason: "レシートなし", CreatedAt: tick()})[0]
+	sq.AddRefunds(squaretest.Refund{ID: "R-PENDING", PaymentID: a.salePay.ID, Status: "PENDING",
+		AmountMoney: squaretest.Yen(100), CreatedAt: tick()})
+	clk.Advance(time.Minute) // Square's end_time (now) is exclusive
+	return a
+}
+
+func amountString(a *int64) string {
+	if a == nil {
+		return "no amount"
+	}
+	return fmt.Sprint(*a)
+}
+
+type activityKey struct {
+	id   string
+	kind connectors.ActivityKind
+}
+
+func byKey(acts []connectors.Activity) map[activityKey]connectors.Activity {
+	out := map[activityKey]connectors.Activity{}
+	for _, a := range acts {
+		out[activityKey{a.ExternalID, a.Kind}] = a
+	}
+	return out
+}
+
+func TestSquare_PaymentsAndRefundsBecomeActivities(t *testing.T) {
+	sq, clk, ts := newFake(t)
+	a := seedPayments(sq, clk)
+	pages, err := readAll(stream(t, build(t, opts(ts.URL)), "payments"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := merged(pages)
+	if len(p.Rejects) != 0 {
+		t.Errorf("rejects %+v", p.Rejects)
+	}
+	// No payment that took no money, no refund a return order carries (the
+	// return's refund is the orders stream's O-RETURN), no pending refund.
+	checkActivities(t, p.Activities, []wantActivity{
+		{a.salePay.ID, connectors.KindPayment, a.customer.ID, 5000, a.salePay.CreatedAt, "CARD"},
+		{a.anonPay.ID, connectors.KindPayment, "", 600, a.anonPay.CreatedAt, "CASH"},
+		{a.goodwill.ID, connectors.KindRefund, a.customer.ID, 300, a.goodwill.CreatedAt, "お詫び"},
+		{a.unlinked.ID, connectors.KindRefund, "", 200, a.unlinked.CreatedAt, "レシートなし"},
+	})
+	// Both endpoints at both locations, oldest update first, all of history.
+	for _, r := range sq.Requests() {
+		if r.Path != "/v2/payments" && r.Path != "/v2/refunds" {
+			continue
+		}
+		q := r.Query
+		if q.Get("sort_field") != "UPDATED_AT" || q.Get("sort_order") != "ASC" || q.Get("limit") != "100" ||
+			q.Get("begin_time") != "2000-01-01T00:00:00.000Z" || q.Get("updated_at_begin_time") == "" || q.Get("location_id") == "" {
+			t.Errorf("%s?%s", r.Path, q.Encode())
+		}
+	}
+	if n, m := sq.CountRequests("/v2/refunds"), sq.CountRequests("/v2/locations"); n != 2 || m != 1 {
+		t.Errorf("%d refund listings, %d location listings; want one listing per location (2) and 1", n, m)
+	}
+	// The cursor holds each endpoint's newest update: the anonymous payment's,
+	// and the pending refund's, which counts for the window but yields nothing.
+	if want := fmt.Sprintf(`{"payments":{"since":%q},"refunds":{"since":%q}}`,
+		a.anonPay.UpdatedAt.Format(time.RFC3339Nano), clk.Now().Add(-time.Minute).Format(time.RFC3339Nano)); p.Cursor != want {
+		t.Errorf("cursor %s, want %s", p.Cursor, want)
+	}
+}
+
+func TestSquare_PaymentsIncrementalReadsOnlyWhatChanged(t *testing.T) {
+	sq, clk, ts := newFake(t)
+	c := sq.AddCustomers(squaretest.Customer{GivenName: "健太"})[0]
+	var pays []squaretest.Payment
+	for i := range 150 {
+		clk.Advance(20 * time.Minute) // more than the overlap (15m) apart
+		pays = append(pays, sq.AddPayments(squaretest.Payment{CustomerID: c.ID, AmountMoney: squaretest.Yen(int64(1000 + i)), SourceType: "CARD"})[0])
+	}
+	clk.Advance(time.Minute)
+	s := stream(t, build(t, opts(ts.URL)), "payments")
+	pages, err := readAll(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := merged(pages)
+	if len(full.Activities) != 150 || sq.CountRequests("/v2/payments") != 2 || sq.CountRequests("/v2/refunds") != 1 {
+		t.Fatalf("full sync: %d activities from %d payment and %d refund listings; want 150 from 2 pages of 100 and 1",
+			len(full.Activities), sq.CountRequests("/v2/payments"), sq.CountRequests("/v2/refunds"))
+	}
+	// Mid-sweep pages carry a cursor that resumes the same query.
+	if !strings.Contains(pages[0].Cursor, "page_cursor") || strings.Contains(full.Cursor, "page_cursor") {
+		t.Errorf("cursors %s ... %s: want a resumable sweep, then plain sinces", pages[0].Cursor, full.Cursor)
+	}
+	rest, err := readAll(s, pages[0].Cursor)
+	if r := merged(rest); err != nil || len(r.Activities) != 50 || r.Cursor != full.Cursor {
+		t.Errorf("resuming after the first page: %d activities, cursor %s, error %v; want the other 50, %s", len(r.Activities), r.Cursor, err, full.Cursor)
+	}
+
+	// An hour later an old payment is partly refunded (no return order).
+	clk.Advance(time.Hour)
+	old := pays[10]
+	if _, err := sq.UpdatePayment(old.ID, func(p *squaretest.Payment) { p.RefundedMoney = squaretest.Yen(100) }); err != nil {
+		t.Fatal(err)
+	}
+	rf := sq.AddRefunds(squaretest.Refund{PaymentID: old.ID, AmountMoney: squaretest.Yen(100), Reason: "一部返金"})[0]
+	clk.Advance(time.Minute)
+	sq.ResetRequests()
+	pages, err = readAll(s, full.Cursor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The changed payment, its refund, and (the window starts overlap
+	// before the newest update seen) the newest payment again, nothing else.
+	got := byKey(merged(pages).Activities)
+	if len(got) != 3 || got[activityKey{old.ID, connectors.KindPayment}].ExternalID == "" ||
+		got[activityKey{pays[149].ID, connectors.KindPayment}].ExternalID == "" ||
+		got[activityKey{rf.ID, connectors.KindRefund}].IdentityExternalID != c.ID {
+		t.Errorf("incremental sync read %v, want the changed payment, its refund (for %s) and the newest payment", slices.Collect(maps.Keys(got)), c.ID)
+	}
+	// One listing each, plus the refund's payment for its customer; windows
+	// start overlap (15m) before each endpoint's newest update.
+	if n, m := sq.CountRequests("/v2/payments"), sq.CountRequests("/v2/refunds"); n != 2 || m != 1 {
+		t.Errorf("incremental sync: %d requests under /v2/payments, %d under /v2/refunds; want 1 listing + 1 lookup, 1", n, m)
+	}
+	for _, r := range sq.Requests() {
+		if r.Path == "/v2/payments" {
+			if want := squaretest.Stamp(pays[149].UpdatedAt.Add(-15 * time.Minute)); r.Query.Get("updated_at_begin_time") != want {
+				t.Errorf("payments window starts %s, want %s", r.Query.Get("updated_at_begin_time"), want)
+			}
+		}
+	}
+}
+
+func TestSquare_PaymentsSwitchedOff(t *testing.T) {
+	_, _, ts := newFake(t)
+	if names := streamNames(build(t, opts(ts.URL, "payments: false"))); strings.Join(names, ",") != "customers,orders" {
+		t.Errorf("streams with payments: false = %v", names)
+	}
+}
+
+// TestSquare_RefundIsNotCountedTwice syncs through the engine into the
+// database: the customer's refund_total is her return (from the orders
+// stream) plus the goodwill refund without an order; the PaymentRefund of
+// the return adds nothing, and the unlinked refund is nobody's.
+func TestSquare_RefundIsNotCountedTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sq, clk, ts := newFake(t)
+		a := seedPayments(sq, clk)
+		conn := connectors.Connector{Config: config.Connector{Name: "sq", Type: square.TypeName, Timeout: config.Duration(time.Minute)},
+			Source: build(t, opts(ts.URL))}
+		res, err := engine.New(engine.Options{DB: db}).Run(context.Background(), conn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range res.Streams {
+			if s.Status != store.RunSucceeded {
+				t.Fatalf("stream %s: %s (%v)", s.Stream, s.Status, s.Err)
+			}
+		}
+		var refunds []string
+		db.Gorm.Model(&store.Activity{}).Where("kind = ?", "refund").Order("external_id").Pluck("external_id", &refunds)
+		if want := []string{a.ret.ID, a.goodwill.ID, a.unlinked.ID}; !slices.Equal(refunds, want) {
+			t.Errorf("refund activities %v, want %v (not %s, which the return order carries)", refunds, want, a.returnRefund.ID)
+		}
+		var id store.Identity
+		if err := db.Gorm.Where("source = ? AND external_id = ?", "sq", a.customer.ID).First(&id).Error; err != nil {
+			t.Fatal(err)
+		}
+		var c store.Customer
+		if err := db.Gorm.First(&c, id.CustomerID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if c.RefundTotal != 2500+300 || c.GrossSales != 5000 || c.PurchaseCount != 1 || c.Currency != "JPY" {
+			t.Errorf("customer: refunds %d, gross %d, purchases %d %s; want 2800 (return 2500 + goodwill 300), 5000, 1 JPY",
+				c.RefundTotal, c.GrossSales, c.PurchaseCount, c.Currency)
+		}
+	})
 }
 
 // The conformance kit.
@@ -335,8 +579,9 @@ func (squareVendor) Start(t testing.TB) connectortest.Fake {
 	return f
 }
 
-// squareFake drives squaretest for the kit. Each seeded customer and order
-// is an hour after the previous, so a 10m overlap re-reads only the last.
+// squareFake drives squaretest for the kit. Each seeded customer and sale
+// (an order and its payment) is an hour after the previous, so a 10m
+// overlap re-reads only the last.
 type squareFake struct {
 	clk *clock
 	sq  *squaretest.Server
@@ -346,6 +591,7 @@ type squareFake struct {
 	customers []string
 	orders    []string // in updated_at order
 	purchases int
+	payments  int
 }
 
 func (f *squareFake) URL() string { return f.ts.URL }
@@ -360,10 +606,14 @@ func (f *squareFake) Seed(n int) {
 			EmailAddress: fmt.Sprintf("c%03d@example.jp", i)})[0]
 		o := f.sq.AddOrders(squaretest.Order{CustomerID: c.ID, State: "COMPLETED",
 			LineItems: []squaretest.LineItem{{Name: "ブレンド", BasePriceMoney: squaretest.Yen(int64(1000 + i))}}})[0]
+		f.sq.AddPayments(squaretest.Payment{CustomerID: c.ID, OrderID: o.ID, AmountMoney: o.TotalMoney, SourceType: "CARD"})
 		f.customers = append(f.customers, c.ID)
 		f.orders = append(f.orders, o.ID)
 		f.purchases++
+		f.payments++
 	}
+	// A moment passes before the sync: ListPayments' end_time (now) is exclusive.
+	f.clk.Advance(time.Second)
 }
 
 func (f *squareFake) Change(k int) {
@@ -389,7 +639,7 @@ func (f *squareFake) AddLate() {
 func (f *squareFake) Want() (int, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.customers), f.purchases
+	return len(f.customers), f.purchases + f.payments
 }
 
 // MalformNext corrupts the middle order of the first orders page, which
@@ -456,7 +706,7 @@ func TestSquare_BookingsSweepPastAndFuture(t *testing.T) {
 		squaretest.Booking{ID: "B-too-old", Status: "ACCEPTED", StartAt: now.Add(-200 * 24 * time.Hour), CustomerID: "C1"},
 	)
 	src := build(t, opts(ts.URL, "bookings: true"))
-	if names := []string{src.Streams()[0].Name(), src.Streams()[1].Name(), src.Streams()[2].Name()}; names[2] != "bookings" {
+	if names := streamNames(src); strings.Join(names, ",") != "customers,orders,payments,bookings" {
 		t.Fatalf("streams = %v", names)
 	}
 	pages, err := readAll(stream(t, src, "bookings"), "")
@@ -486,7 +736,15 @@ func TestSquare_BookingsSweepPastAndFuture(t *testing.T) {
 		t.Errorf("second run read %+v, want only the future booking", acts)
 	}
 	// Off by default: no appointment scope needed.
-	if n := len(build(t, opts(ts.URL)).Streams()); n != 2 {
-		t.Errorf("streams without bookings = %d, want 2", n)
+	if names := streamNames(build(t, opts(ts.URL))); strings.Join(names, ",") != "customers,orders,payments" {
+		t.Errorf("streams without bookings = %v, want customers, orders, payments", names)
 	}
+}
+
+func streamNames(src connectors.Source) []string {
+	var names []string
+	for _, s := range src.Streams() {
+		names = append(names, s.Name())
+	}
+	return names
 }

@@ -369,12 +369,14 @@ func (s *Server) listEvents(r *http.Request, base string) (any, *apiError) {
 	for i, rec := range page {
 		out.Collection[i] = s.eventJSONLocked(base, rec)
 	}
-	if s.malform > 0 && len(out.Collection) > 0 {
+	s.Malform("", func(int) (string, bool) {
+		if len(out.Collection) == 0 {
+			return "", false
+		}
 		m := &out.Collection[len(out.Collection)/2]
 		m.StartTime = BadTimestamp
-		s.malform--
-		s.malformed = append(s.malformed, m.URI)
-	}
+		return m.URI, true
+	})
 	return out, nil
 }
 
@@ -463,12 +465,14 @@ func (s *Server) listInvitees(r *http.Request, base string) (any, *apiError) {
 		}
 		out.Collection[i] = j
 	}
-	if s.malform > 0 && len(out.Collection) > 0 {
+	s.Malform("", func(int) (string, bool) {
+		if len(out.Collection) == 0 {
+			return "", false
+		}
 		m := &out.Collection[len(out.Collection)/2]
 		m.CreatedAt = BadTimestamp
-		s.malform--
-		s.malformed = append(s.malformed, m.URI)
-	}
+		return m.URI, true
+	})
 	return out, nil
 }
 

@@ -22,16 +22,15 @@ package calendlytest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nayose/nayose/connectors/vendortest"
 )
 
 const (
@@ -52,7 +51,13 @@ const (
 )
 
 // Server is a fake Calendly API v2. The zero value is ready to use.
+//
+// The request log, unknown routes, delay and in-flight counts come from the embedded
+// vendortest.Hooks (Requests, CountRequests, ResetRequests, UnknownRoutes, SetDelay,
+// InFlight, MaxInFlight); what a fault looks like is Calendly's.
 type Server struct {
+	vendortest.Hooks
+
 	// PersonalAccessToken is the static bearer token accepted until SetRefreshToken
 	// switches the fake to OAuth mode; empty means DefaultAccessToken.
 	PersonalAccessToken string
@@ -70,13 +75,11 @@ type Server struct {
 	muxOnce sync.Once
 	mux     *http.ServeMux
 
-	mu       sync.Mutex
-	ready    bool
-	user     User
-	events   map[string]*eventRec
-	seq      uint64
-	requests []Request
-	unknown  []string
+	mu     sync.Mutex
+	ready  bool
+	user   User
+	events map[string]*eventRec
+	seq    uint64
 
 	// OAuth
 	oauth       bool
@@ -87,11 +90,6 @@ type Server struct {
 	tokenTimes  []time.Time // token requests in the last minute
 	windowStart time.Time   // API rate-limit window
 	windowUsed  int
-	rateLimited int
-	failures    []int
-	malform     int
-	malformed   []string
-	delay       time.Duration
 }
 
 type eventRec struct {
@@ -100,14 +98,7 @@ type eventRec struct {
 }
 
 // Request is one request the Server received.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-	Body   []byte
-	At     time.Time
-}
+type Request = vendortest.Request
 
 func (s *Server) now() time.Time {
 	if s.Now != nil {
@@ -146,14 +137,7 @@ func (s *Server) uuidLocked() string {
 // if any request reached a route the fake does not serve.
 func (s *Server) Serve(t testing.TB) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(s)
-	t.Cleanup(func() {
-		ts.Close()
-		if u := s.UnknownRoutes(); len(u) > 0 {
-			t.Errorf("calendlytest: requests to routes the fake does not serve: %s", strings.Join(u, ", "))
-		}
-	})
-	return ts
+	return vendortest.Serve(t, "calendlytest", s)
 }
 
 // SetUser replaces the authenticated user; empty fields keep the default values.
@@ -239,11 +223,7 @@ func (s *Server) issueAccessLocked() string {
 
 // RateLimitNext makes the next n requests to known routes answer 429 with
 // X-RateLimit-Remaining 0 and X-RateLimit-Reset 1.
-func (s *Server) RateLimitNext(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rateLimited += max(n, 0)
-}
+func (s *Server) RateLimitNext(n int) { s.InjectAhead(n, http.StatusTooManyRequests) }
 
 // FailNext makes the next n requests to known routes (after pending 429s) answer
 // status, which must be a 5xx.
@@ -251,70 +231,17 @@ func (s *Server) FailNext(n int, status int) {
 	if status < 500 || status > 599 {
 		panic(fmt.Sprintf("calendlytest: FailNext status %d is not a 5xx", status))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, status)
-	}
+	s.Inject(n, status)
 }
 
 // MalformNext makes the next non-empty page of /scheduled_events or of an invitees list
 // carry one record (the middle one) with an unparseable time: start_time for an event,
 // created_at for an invitee (invitees have no start_time). MalformedURIs names it.
-func (s *Server) MalformNext() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.malform++
-}
+func (s *Server) MalformNext() { s.QueueMalform("", 0) }
 
-// MalformedURIs returns the URIs of the records corrupted so far, oldest first.
-func (s *Server) MalformedURIs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.malformed)
-}
-
-// SetDelay makes every request wait d before it is answered (or until the client gives up).
-func (s *Server) SetDelay(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delay = d
-}
-
-// Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
-}
-
-// CountRequests returns how many logged requests had a path starting with prefix.
-func (s *Server) CountRequests(prefix string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.requests {
-		if strings.HasPrefix(r.Path, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-// ResetRequests empties the request log and the list of unknown routes.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = nil
-	s.unknown = nil
-}
-
-// UnknownRoutes returns "METHOD /path" for every request to a route the fake does not serve.
-func (s *Server) UnknownRoutes() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.unknown)
-}
+// MalformedURIs returns the URIs of the records corrupted so far, oldest first. It is
+// MalformedIDs under Calendly's name for a record's id.
+func (s *Server) MalformedURIs() []string { return s.MalformedIDs() }
 
 func (s *Server) routes() *http.ServeMux {
 	s.muxOnce.Do(func() {
@@ -328,65 +255,44 @@ func (s *Server) routes() *http.ServeMux {
 	return s.mux
 }
 
-// ServeHTTP answers one request the way Calendly would.
+// ServeHTTP answers one request the way Calendly would. Order: log, route, delay,
+// injected 429s, injected 5xx, then the route (authentication and the rate limit).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	r.Body = io.NopCloser(strings.NewReader(string(body)))
-	mux := s.routes()
-	_, pattern := mux.Handler(r)
-
 	s.mu.Lock()
 	s.initLocked()
-	now := s.now()
-	s.requests = append(s.requests, Request{
-		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
-		Header: r.Header.Clone(), Body: body, At: now,
-	})
-	if pattern == "" {
-		s.unknown = append(s.unknown, r.Method+" "+r.URL.Path)
-		s.rateHeadersLocked(w, now)
-		s.mu.Unlock()
-		writeJSON(w, http.StatusNotFound, ErrorResponse{Title: "Resource Not Found",
-			Message: fmt.Sprintf("calendlytest: no route for %s %s", r.Method, r.URL.Path)})
-		return
-	}
-	delay := s.delay
 	s.mu.Unlock()
+	s.Handle(w, r, &vendortest.Vendor{
+		Routes: s.routes(),
+		Next:   s.routes(),
+		Now:    s.now,
+		NotFound: func(w http.ResponseWriter, r *http.Request) {
+			s.mu.Lock()
+			s.rateHeadersLocked(w, s.now())
+			s.mu.Unlock()
+			writeJSON(w, http.StatusNotFound, ErrorResponse{Title: "Resource Not Found",
+				Message: fmt.Sprintf("calendlytest: no route for %s %s", r.Method, r.URL.Path)})
+		},
+		Fault: s.fault,
+	})
+}
 
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-
+// fault answers an injected status: a 429 with an exhausted X-RateLimit-* set, or an
+// error with the current rate-limit headers.
+func (s *Server) fault(w http.ResponseWriter, _ *http.Request, status int) {
 	s.mu.Lock()
-	now = s.now()
-	switch {
-	case s.rateLimited > 0:
-		s.rateLimited--
+	if status == http.StatusTooManyRequests {
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(s.limit()))
 		h.Set("X-RateLimit-Remaining", "0")
 		h.Set("X-RateLimit-Reset", "1")
 		s.mu.Unlock()
-		writeJSON(w, http.StatusTooManyRequests, ErrorResponse{Title: "Too Many Requests",
+		writeJSON(w, status, ErrorResponse{Title: "Too Many Requests",
 			Message: "You have exceeded the rate limit. Please try again later."})
 		return
-	case len(s.failures) > 0:
-		status := s.failures[0]
-		s.failures = s.failures[1:]
-		s.rateHeadersLocked(w, now)
-		s.mu.Unlock()
-		writeJSON(w, status, ErrorResponse{Title: http.StatusText(status),
-			Message: "calendlytest: injected failure"})
-		return
 	}
+	s.rateHeadersLocked(w, s.now())
 	s.mu.Unlock()
-	mux.ServeHTTP(w, r)
+	writeJSON(w, status, ErrorResponse{Title: http.StatusText(status), Message: "calendlytest: injected failure"})
 }
 
 func (s *Server) limit() int {

@@ -140,12 +140,14 @@ func (s *Server) listMembers(r *http.Request) (any, *Problem) {
 	for i, m := range pg {
 		out[i] = toWireMember(m)
 	}
-	if s.malform > 0 && len(out) > 0 {
-		s.malform--
+	s.Malform("", func(int) (string, bool) {
+		if len(out) == 0 {
+			return "", false
+		}
 		bad := &out[len(out)/2]
 		bad.LastChanged = BadTimestamp
-		s.malformed = append(s.malformed, bad.ID)
-	}
+		return bad.ID, true
+	})
 	return map[string]any{"members": out, "list_id": listID, "total_items": len(match)}, nil
 }
 

@@ -22,13 +22,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nayose/nayose/connectors/vendortest"
 )
 
 // DefaultAPIKey is the API key a Server accepts when APIKey is empty.
@@ -42,7 +42,13 @@ const DefaultOAuthToken = "mc-test-oauth-token"
 const MaxConnections = 10
 
 // Server is a fake Mailchimp Marketing API v3. The zero value is ready to use.
+//
+// The request log, unknown routes, delay, in-flight counts and malformed ids come from
+// the embedded vendortest.Hooks (CountRequests, ResetRequests, UnknownRoutes, SetDelay,
+// InFlight, MaxInFlight, MalformedIDs); what a fault looks like is Mailchimp's.
 type Server struct {
+	vendortest.Hooks
+
 	// APIKey is the key requests must present as the Basic-auth password (or as a
 	// bearer token); empty means DefaultAPIKey. Its "-usN" suffix is the data center.
 	APIKey string
@@ -69,35 +75,17 @@ type Server struct {
 	activity  map[string][]Activity // campaign id -> events, in insertion order
 	seq       uint64
 
-	requests   []Request
-	logGen     int
-	unknown    []string
-	faults     []fault
-	malform    int
-	malformed  []string
-	delay      time.Duration
 	retryAfter time.Duration
-	inFlight   int
-	maxSeen    int
 }
 
-// Request is one request the Server received, as recorded in its log.
+// Request is one request the Server received, as recorded in its log, with the data
+// center of the key it presented.
 type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-	Host   string
+	vendortest.Request
 	// DC is the data center of the presented API key ("us6" for "...-us6"), empty for
 	// OAuth or a missing key. Tests run on httptest hosts, so the fake cannot check the
 	// host against it unless the host is "<dc>.api.mailchimp.com".
-	DC     string
-	Status int // the status the fake answered; 0 while the request is in flight
-	At     time.Time
-}
-
-type fault struct {
-	status int
+	DC string
 }
 
 func (s *Server) now() time.Time {
@@ -125,38 +113,23 @@ func (s *Server) oauthToken() string {
 // the test fails if any request reached a route the fake does not serve.
 func (s *Server) Serve(t testing.TB) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(s)
-	t.Cleanup(func() {
-		ts.Close()
-		if u := s.UnknownRoutes(); len(u) > 0 {
-			t.Errorf("mailchimptest: requests to routes the fake does not serve: %s", strings.Join(u, ", "))
-		}
-	})
-	return ts
+	return vendortest.Serve(t, "mailchimptest", s)
 }
 
 // RateLimitNext makes the next n requests to known routes answer 429 with Mailchimp's
 // problem+json ("Too Many Requests"). Retry-After is sent only if SetRetryAfter set one.
-func (s *Server) RateLimitNext(n int) { s.queue(n, http.StatusTooManyRequests) }
+func (s *Server) RateLimitNext(n int) { s.Inject(n, http.StatusTooManyRequests) }
 
 // ForbidNext makes the next n requests answer 403 with no rate-limit or Retry-After
 // headers, as Mailchimp's heavy throttling has been reported to look.
-func (s *Server) ForbidNext(n int) { s.queue(n, http.StatusForbidden) }
+func (s *Server) ForbidNext(n int) { s.Inject(n, http.StatusForbidden) }
 
 // FailNext makes the next n requests answer status (a 4xx or 5xx) with problem+json.
 func (s *Server) FailNext(n int, status int) {
 	if status < 400 || status > 599 {
 		panic(fmt.Sprintf("mailchimptest: FailNext status %d is not an error status", status))
 	}
-	s.queue(n, status)
-}
-
-func (s *Server) queue(n, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, fault{status: status})
-	}
+	s.Inject(n, status)
 }
 
 // SetRetryAfter makes 429 answers (injected or from the connection cap) carry
@@ -167,96 +140,23 @@ func (s *Server) SetRetryAfter(d time.Duration) {
 	s.retryAfter = d
 }
 
-// SetDelay makes every request wait d before it is answered (or until the client gives
-// up). A waiting request holds one of the MaxConnections slots. Zero turns it off.
-func (s *Server) SetDelay(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delay = d
-}
-
 // BadTimestamp is the last_changed MalformNext writes into a member.
 const BadTimestamp = "2024-13-45T25:61:00+00:00"
 
 // MalformNext makes the next members page that holds at least one member carry one
 // member (the middle one) whose last_changed is BadTimestamp; the rest of the page is
 // intact. Which member is only known when the page is served: MalformedIDs names it.
-func (s *Server) MalformNext() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.malform++
-}
+func (s *Server) MalformNext() { s.QueueMalform("", 0) }
 
-// MalformedIDs returns the ids of the members corrupted so far, oldest first.
-func (s *Server) MalformedIDs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.malformed)
-}
-
-// InFlight returns how many requests are being answered now.
-func (s *Server) InFlight() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inFlight
-}
-
-// MaxInFlight returns the most requests answered at once so far.
-func (s *Server) MaxInFlight() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.maxSeen
-}
-
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log, oldest first, each request with the data
+// center of the key it presented.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Query = cloneValues(r.Query)
-		r.Header = r.Header.Clone()
-		out[i] = r
+	log := s.Hooks.Requests()
+	out := make([]Request, len(log))
+	for i, r := range log {
+		out[i] = Request{Request: r, DC: presentedDC(r.Header)}
 	}
 	return out
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = slices.Clone(vs)
-	}
-	return out
-}
-
-// CountRequests returns how many logged requests had a URL path starting with prefix.
-func (s *Server) CountRequests(prefix string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.requests {
-		if strings.HasPrefix(r.Path, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-// ResetRequests empties the request log and the list of unknown routes.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = nil
-	s.unknown = nil
-	s.logGen++
-}
-
-// UnknownRoutes returns "METHOD /path" for every request to a route the fake does not
-// serve, oldest first.
-func (s *Server) UnknownRoutes() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.unknown)
 }
 
 // Problem is Mailchimp's error document (application/problem+json).
@@ -331,121 +231,60 @@ func instanceID(r *http.Request) string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// statusWriter remembers the status for the request log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
 // ServeHTTP answers one request the way Mailchimp would. Order: log, route, connection
-// cap, delay, injected faults, authentication, endpoint.
-func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	w := &statusWriter{ResponseWriter: rw}
-	mux := s.routes()
-	_, pattern := mux.Handler(r)
-
-	s.mu.Lock()
-	idx := len(s.requests)
-	s.requests = append(s.requests, Request{
-		Method: r.Method,
-		Path:   r.URL.Path,
-		Query:  r.URL.Query(),
-		Header: r.Header.Clone(),
-		Host:   r.Host,
-		DC:     presentedDC(r),
-		At:     s.now(),
+// cap, delay, injected faults (in the order queued), authentication, endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.Handle(w, r, &vendortest.Vendor{
+		Routes: s.routes(),
+		Next:   http.HandlerFunc(s.serveKnown),
+		Now:    s.now,
+		NotFound: func(w http.ResponseWriter, r *http.Request) {
+			s.writeProblem(w, r, problem(http.StatusNotFound, "Resource Not Found",
+				fmt.Sprintf("mailchimptest: no route for %s %s", r.Method, r.URL.Path)))
+		},
+		Fault:       s.fault,
+		MaxInFlight: MaxConnections,
+		Busy: func(w http.ResponseWriter, r *http.Request) {
+			s.writeProblem(w, r, problem(http.StatusTooManyRequests, "Too Many Requests",
+				fmt.Sprintf("You have exceeded the limit of %d simultaneous connections.", MaxConnections)))
+		},
 	})
-	gen := s.logGen
-	defer func() {
-		s.mu.Lock()
-		if s.logGen == gen && idx < len(s.requests) { // not emptied by ResetRequests meanwhile
-			s.requests[idx].Status = w.status
-		}
-		s.mu.Unlock()
-	}()
-	if pattern == "" {
-		s.unknown = append(s.unknown, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		s.writeProblem(w, r, problem(http.StatusNotFound, "Resource Not Found",
-			fmt.Sprintf("mailchimptest: no route for %s %s", r.Method, r.URL.Path)))
-		return
-	}
-	if s.inFlight >= MaxConnections {
-		s.mu.Unlock()
-		s.writeProblem(w, r, problem(http.StatusTooManyRequests, "Too Many Requests",
-			fmt.Sprintf("You have exceeded the limit of %d simultaneous connections.", MaxConnections)))
-		return
-	}
-	s.inFlight++
-	s.maxSeen = max(s.maxSeen, s.inFlight)
-	delay := s.delay
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.inFlight--
-		s.mu.Unlock()
-	}()
+}
 
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+// fault answers an injected status.
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, status int) {
+	switch status {
+	case http.StatusTooManyRequests:
+		s.writeProblem(w, r, problem(status, "Too Many Requests",
+			"You have exceeded the limit of 10 simultaneous connections."))
+	case http.StatusForbidden:
+		// Reported heavy throttling: a bare 403, no rate or Retry-After headers.
+		s.writeProblem(w, r, problem(status, "Forbidden", "You don't have permission to access this resource."))
+	default:
+		s.writeProblem(w, r, problem(status, http.StatusText(status), "mailchimptest: injected failure"))
 	}
+}
 
+// serveKnown checks the API key or OAuth token, then serves the route.
+func (s *Server) serveKnown(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	var f *fault
-	if len(s.faults) > 0 {
-		f = &s.faults[0]
-		s.faults = s.faults[1:]
-	}
 	key, token := s.apiKey(), s.oauthToken()
 	s.mu.Unlock()
-	if f != nil {
-		switch f.status {
-		case http.StatusTooManyRequests:
-			s.writeProblem(w, r, problem(f.status, "Too Many Requests",
-				"You have exceeded the limit of 10 simultaneous connections."))
-		case http.StatusForbidden:
-			// Reported heavy throttling: a bare 403, no rate or Retry-After headers.
-			s.writeProblem(w, r, problem(f.status, "Forbidden", "You don't have permission to access this resource."))
-		default:
-			s.writeProblem(w, r, problem(f.status, http.StatusText(f.status), "mailchimptest: injected failure"))
-		}
-		return
-	}
-
 	if p := checkAuth(r, key, token); p != nil {
 		s.writeProblem(w, r, p)
 		return
 	}
-	mux.ServeHTTP(w, r)
+	s.routes().ServeHTTP(w, r)
 }
 
 // presentedDC returns the data-center suffix of the key presented in Basic auth or as
 // a bearer token.
-func presentedDC(r *http.Request) string {
+func presentedDC(h http.Header) string {
 	var secret string
+	r := http.Request{Header: h}
 	if _, pw, ok := r.BasicAuth(); ok {
 		secret = pw
-	} else if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+	} else if tok, ok := strings.CutPrefix(h.Get("Authorization"), "Bearer "); ok {
 		secret = tok
 	}
 	if i := strings.LastIndexByte(secret, '-'); i >= 0 {

@@ -657,7 +657,48 @@ func (g *generator) orders(n int, locs []genLocation, customers []*customerRec) 
 			}
 		}
 	}
+	refunds = append(refunds, g.refundsWithoutOrder(payments, locs)...)
 	return orders, payments, refunds
+}
+
+// refundsWithoutOrder makes the refunds Square gives no order_id: about 0.3% of the
+// payments not otherwise refunded get a goodwill refund of about a tenth
+// (RefundPayment without an itemized return), and about one payment in a thousand has
+// an unlinked refund beside it (cash handed back at a till, with no Square payment).
+// Each draws from its own random stream, so the orders and payments stay as they are.
+func (g *generator) refundsWithoutOrder(payments []*paymentRec, locs []genLocation) []*refundRec {
+	var out []*refundRec
+	for k, pay := range payments {
+		r := g.rng(7, uint64(k))
+		if pay.refund != nil || !r.chance(0.003) {
+			continue
+		}
+		plan := planOrder(pay.order.gen, pay.order.flags&flagOnline != 0)
+		total := plan.amounts().totalSum
+		created := pay.created + r.between(hour, 7*day)
+		rf := &refundRec{id: pay.id + "_" + makeID(kindRefund, r.next()), loc: pay.loc, created: created, updated: created + 3*second,
+			payment: pay, amount: min(total, max(total/100*10, 100))}
+		pay.refund = rf
+		pay.updated = max(pay.updated, rf.updated)
+		out = append(out, rf)
+	}
+	for i := range (len(payments) + 500) / 1000 {
+		r := g.rng(8, uint64(i))
+		l := pick(&r, locs)
+		created := g.start + r.between(0, genSpan/day-1)*day + hour + r.between(0, 11*hour-1)
+		out = append(out, &refundRec{id: makeID(kindRefund, r.next()), loc: l.id, created: created, updated: created + 2*second,
+			amount: r.between(30, 300) * 10})
+	}
+	return out
+}
+
+// refundedAmount is what a generated refund gives back.
+func refundedAmount(rf *refundRec) int64 {
+	if rf.order == nil {
+		return rf.amount
+	}
+	_, amount, _ := returnAmount(rf.order.src)
+	return amount
 }
 
 // Materialization: a generated record becomes the full Square object on demand.
@@ -801,8 +842,7 @@ func (s *Server) paymentOfLocked(r *paymentRec) Payment {
 		}
 	}
 	if r.refund != nil {
-		_, amount, _ := returnAmount(o)
-		pm.RefundedMoney = Yen(amount)
+		pm.RefundedMoney = Yen(refundedAmount(r.refund))
 		pm.RefundIDs = []string{r.refund.id}
 	}
 	return pm
@@ -812,12 +852,22 @@ func (s *Server) refundOfLocked(r *refundRec) Refund {
 	if r.full != nil {
 		return *r.full
 	}
-	_, amount, p := returnAmount(r.order.src)
-	return Refund{
-		ID: r.id, Status: "COMPLETED", LocationID: r.loc, DestinationType: sourceTypes[p.tender],
-		AmountMoney: Yen(amount), PaymentID: r.payment.id, OrderID: r.order.id, Reason: "返品",
+	rf := Refund{
+		ID: r.id, Status: "COMPLETED", LocationID: r.loc, AmountMoney: Yen(refundedAmount(r)),
 		CreatedAt: stampOf(r.created), UpdatedAt: stampOf(r.updated),
 	}
+	switch {
+	case r.order != nil: // a return: the refund names the return order
+		p := planOrder(r.order.src.gen, r.order.src.flags&flagOnline != 0)
+		rf.DestinationType, rf.PaymentID, rf.OrderID, rf.Reason = sourceTypes[p.tender], r.payment.id, r.order.id, "返品"
+	case r.payment != nil: // a goodwill refund against the payment, no order
+		o := r.payment.order
+		p := planOrder(o.gen, o.flags&flagOnline != 0)
+		rf.DestinationType, rf.PaymentID, rf.Reason = sourceTypes[p.tender], r.payment.id, "お詫びとして一部返金"
+	default: // unlinked: no Square payment behind it
+		rf.Unlinked, rf.DestinationType, rf.Reason = true, "CASH", "レシートなしの返品"
+	}
+	return rf
 }
 
 // Bookings.

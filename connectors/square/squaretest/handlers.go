@@ -470,14 +470,7 @@ func (s *Server) searchCustomers() endpointFunc {
 
 func (s *Server) retrieveCustomer() endpointFunc {
 	return func(r *http.Request, _ []byte) (any, *apiError) {
-		id := r.PathValue("customer_id")
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		rec := s.customers.get(id)
-		if rec == nil {
-			return nil, notFound("customer", id)
-		}
-		return map[string]customerWire{"customer": rec.c.wire()}, nil
+		return retrieve(s, r, "customer", &s.customers, func(r *customerRec) customerWire { return r.c.wire() })
 	}
 }
 
@@ -666,14 +659,7 @@ func (s *Server) searchOrders() endpointFunc {
 
 func (s *Server) retrieveOrder() endpointFunc {
 	return func(r *http.Request, _ []byte) (any, *apiError) {
-		id := r.PathValue("order_id")
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		rec := s.orders.get(id)
-		if rec == nil {
-			return nil, notFound("order", id)
-		}
-		return map[string]orderWire{"order": s.orderOfLocked(rec).wire()}, nil
+		return retrieve(s, r, "order", &s.orders, func(r *orderRec) orderWire { return s.orderOfLocked(r).wire() })
 	}
 }
 
@@ -778,184 +764,193 @@ func (s *Server) resolveWindow(w listWindow, now int64, refunds bool) (created, 
 	return created, s.span(ub, ue, false)
 }
 
+// windowList is what ListPayments and ListPaymentRefunds share: the created_at and
+// updated_at window, the location, the sort, the cursor and the page. Each endpoint
+// adds its own parameters and filters.
+type windowList[R any] struct {
+	name                  string   // fingerprints the query
+	params, unimplemented []string // the endpoint's own parameters
+	// refunds: every location by default (payments: the main one), and an updated_at
+	// window that defaults to begin_time..now.
+	refunds  bool
+	crt, upd *index[R]
+	stamps   func(*R) (loc string, created, updated int64)
+	// filter reads the endpoint's own parameters into a match, run under the lock.
+	filter func(p url.Values) (func(*R) bool, *apiError)
+}
+
+var windowParams = []string{"begin_time", "end_time", "updated_at_begin_time", "updated_at_end_time",
+	"sort_field", "sort_order", "location_id", "limit", "cursor"}
+
+func listWindowed[R, W any](s *Server, p url.Values, l windowList[R], wire func(*R) W) (items []W, cursor string, _ *apiError) {
+	if err := checkParams(p, slices.Concat(windowParams, l.params), l.unimplemented...); err != nil {
+		return nil, "", err
+	}
+	// Payments: "If the provided value is greater than 100, it is ignored and the
+	// default value is used instead." Refunds: "If the supplied value is greater than
+	// 100, no more than 100 results are returned."
+	limit, err := limitParam(p, 100, 1, 100, true)
+	if err != nil {
+		return nil, "", err
+	}
+	w, err := parseListWindow(p)
+	if err != nil {
+		return nil, "", err
+	}
+	filter, err := l.filter(p)
+	if err != nil {
+		return nil, "", err
+	}
+	fp := queryFingerprint(l.name, p)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	after, now, err := s.resumeLocked(p.Get("cursor"), fp)
+	if err != nil {
+		return nil, "", err
+	}
+	// Payments: "By default, results are returned for the default (main) location."
+	// Refunds: "By default, results are returned for all locations."
+	loc := p.Get("location_id")
+	if loc != "" {
+		if err := s.checkLocationLocked("location_id", loc); err != nil {
+			return nil, "", err
+		}
+	} else if !l.refunds && len(s.locations) > 0 {
+		loc = s.locations[0].ID
+	}
+	created, updated := s.resolveWindow(w, now, l.refunds)
+	sc := scan[R]{ix: l.crt, b: created, desc: w.desc, after: after, limit: s.pageSizeLocked(limit)}
+	if w.byUpdated {
+		sc.ix, sc.b = l.upd, updated
+	}
+	sc.match = func(r *R) bool {
+		rl, rc, ru := l.stamps(r)
+		return (loc == "" || rl == loc) && created.contains(rc) && updated.contains(ru) && s.visibleLocked(ru, now) && filter(r)
+	}
+	recs, more := sc.run()
+	for _, r := range recs {
+		items = append(items, wire(r))
+	}
+	if more {
+		cursor = s.encodeCursorLocked(fp, sc.ix.keyOf(recs[len(recs)-1]), now)
+	}
+	return items, cursor, nil
+}
+
 func (s *Server) listPayments() endpointFunc {
 	return func(r *http.Request, _ []byte) (any, *apiError) {
-		p := r.URL.Query()
-		if err := checkParams(p, []string{"begin_time", "end_time", "sort_order", "cursor", "location_id", "total", "last_4",
-			"card_brand", "limit", "is_offline_payment", "updated_at_begin_time", "updated_at_end_time", "sort_field"},
-			"offline_begin_time", "offline_end_time"); err != nil {
-			return nil, err
-		}
-		// "If the provided value is greater than 100, it is ignored and the default
-		// value is used instead."
-		limit, err := limitParam(p, 100, 1, 100, true)
+		items, cursor, err := listWindowed(s, r.URL.Query(), windowList[paymentRec]{
+			name:          "payments",
+			params:        []string{"total", "last_4", "card_brand", "is_offline_payment"},
+			unimplemented: []string{"offline_begin_time", "offline_end_time"},
+			crt:           s.payCrt, upd: s.payUpd,
+			stamps: func(r *paymentRec) (string, int64, int64) { return r.loc, r.created, r.updated },
+			filter: s.paymentFilter,
+		}, func(r *paymentRec) paymentWire { return s.paymentOfLocked(r).wire() })
 		if err != nil {
 			return nil, err
 		}
-		w, err := parseListWindow(p)
-		if err != nil {
-			return nil, err
-		}
-		var total *int64
-		if v := p.Get("total"); v != "" {
-			n, perr := strconv.ParseInt(v, 10, 64)
-			if perr != nil {
-				return nil, badRequest("EXPECTED_INTEGER", "total", fmt.Sprintf("Expected an integer value for total, got %q.", v))
-			}
-			total = &n
-		}
-		var offline *bool
-		if v := p.Get("is_offline_payment"); v != "" {
-			b, perr := strconv.ParseBool(v)
-			if perr != nil {
-				return nil, badRequest("EXPECTED_BOOLEAN", "is_offline_payment", fmt.Sprintf("Expected a boolean value, got %q.", v))
-			}
-			offline = &b
-		}
-		last4, brand := p.Get("last_4"), p.Get("card_brand")
-		fp := queryFingerprint("payments", p)
-
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		after, now, err := s.resumeLocked(p.Get("cursor"), fp)
-		if err != nil {
-			return nil, err
-		}
-		// "By default, results are returned for the default (main) location."
-		loc := p.Get("location_id")
-		if loc != "" {
-			if err := s.checkLocationLocked("location_id", loc); err != nil {
-				return nil, err
-			}
-		} else if len(s.locations) > 0 {
-			loc = s.locations[0].ID
-		}
-		created, updated := s.resolveWindow(w, now, false)
-		sc := scan[paymentRec]{ix: s.payCrt, b: created, desc: w.desc, after: after, limit: s.pageSizeLocked(limit)}
-		if w.byUpdated {
-			sc.ix, sc.b = s.payUpd, updated
-		}
-		sc.match = func(r *paymentRec) bool {
-			if r.loc != loc || !created.contains(r.created) || !updated.contains(r.updated) || !s.visibleLocked(r.updated, now) {
-				return false
-			}
-			if total == nil && offline == nil && last4 == "" && brand == "" {
-				return true
-			}
-			pm := s.paymentOfLocked(r)
-			var card Card
-			if pm.CardDetails != nil && pm.CardDetails.Card != nil {
-				card = *pm.CardDetails.Card
-			}
-			return (total == nil || pm.TotalMoney.Amount == *total) &&
-				(offline == nil || pm.IsOfflinePayment == *offline) &&
-				(last4 == "" || card.Last4 == last4) &&
-				(brand == "" || strings.EqualFold(card.CardBrand, brand))
-		}
-		recs, more := sc.run()
-		var page paymentsPage
-		for _, r := range recs {
-			page.Payments = append(page.Payments, s.paymentOfLocked(r).wire())
-		}
-		if more {
-			page.Cursor = s.encodeCursorLocked(fp, sc.ix.keyOf(recs[len(recs)-1]), now)
-		}
-		return page, nil
+		return paymentsPage{Payments: items, Cursor: cursor}, nil
 	}
+}
+
+// paymentFilter reads ListPayments' total, is_offline_payment, last_4 and card_brand.
+func (s *Server) paymentFilter(p url.Values) (func(*paymentRec) bool, *apiError) {
+	var total *int64
+	if v := p.Get("total"); v != "" {
+		n, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil {
+			return nil, badRequest("EXPECTED_INTEGER", "total", fmt.Sprintf("Expected an integer value for total, got %q.", v))
+		}
+		total = &n
+	}
+	var offline *bool
+	if v := p.Get("is_offline_payment"); v != "" {
+		b, perr := strconv.ParseBool(v)
+		if perr != nil {
+			return nil, badRequest("EXPECTED_BOOLEAN", "is_offline_payment", fmt.Sprintf("Expected a boolean value, got %q.", v))
+		}
+		offline = &b
+	}
+	last4, brand := p.Get("last_4"), p.Get("card_brand")
+	return func(r *paymentRec) bool {
+		if total == nil && offline == nil && last4 == "" && brand == "" {
+			return true
+		}
+		pm := s.paymentOfLocked(r)
+		var card Card
+		if pm.CardDetails != nil && pm.CardDetails.Card != nil {
+			card = *pm.CardDetails.Card
+		}
+		return (total == nil || pm.TotalMoney.Amount == *total) &&
+			(offline == nil || pm.IsOfflinePayment == *offline) &&
+			(last4 == "" || card.Last4 == last4) &&
+			(brand == "" || strings.EqualFold(card.CardBrand, brand))
+	}, nil
 }
 
 func (s *Server) retrievePayment() endpointFunc {
 	return func(r *http.Request, _ []byte) (any, *apiError) {
-		id := r.PathValue("payment_id")
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		rec := s.payments.get(id)
-		if rec == nil {
-			return nil, notFound("payment", id)
-		}
-		return map[string]paymentWire{"payment": s.paymentOfLocked(rec).wire()}, nil
+		return retrieve(s, r, "payment", &s.payments, func(r *paymentRec) paymentWire { return s.paymentOfLocked(r).wire() })
 	}
 }
 
 func (s *Server) listRefunds() endpointFunc {
 	return func(r *http.Request, _ []byte) (any, *apiError) {
-		p := r.URL.Query()
-		if err := checkParams(p, []string{"begin_time", "end_time", "sort_order", "cursor", "location_id", "status",
-			"source_type", "limit", "updated_at_begin_time", "updated_at_end_time", "sort_field"}); err != nil {
-			return nil, err
-		}
-		// "If the supplied value is greater than 100, no more than 100 results are returned."
-		limit, err := limitParam(p, 100, 1, 100, true)
+		items, cursor, err := listWindowed(s, r.URL.Query(), windowList[refundRec]{
+			name:    "refunds",
+			params:  []string{"status", "source_type"},
+			refunds: true,
+			crt:     s.refCrt, upd: s.refUpd,
+			stamps: func(r *refundRec) (string, int64, int64) { return r.loc, r.created, r.updated },
+			filter: s.refundFilter,
+		}, func(r *refundRec) refundWire { return s.refundOfLocked(r).wire() })
 		if err != nil {
 			return nil, err
 		}
-		w, err := parseListWindow(p)
-		if err != nil {
-			return nil, err
-		}
-		status, source := p.Get("status"), p.Get("source_type")
-		fp := queryFingerprint("refunds", p)
+		return refundsPage{Refunds: items, Cursor: cursor}, nil
+	}
+}
 
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		after, now, err := s.resumeLocked(p.Get("cursor"), fp)
-		if err != nil {
-			return nil, err
-		}
-		// "By default, results are returned for all locations."
-		loc := p.Get("location_id")
-		if loc != "" {
-			if err := s.checkLocationLocked("location_id", loc); err != nil {
-				return nil, err
-			}
-		}
-		created, updated := s.resolveWindow(w, now, true)
-		sc := scan[refundRec]{ix: s.refCrt, b: created, desc: w.desc, after: after, limit: s.pageSizeLocked(limit)}
-		if w.byUpdated {
-			sc.ix, sc.b = s.refUpd, updated
-		}
-		sc.match = func(r *refundRec) bool {
-			if (loc != "" && r.loc != loc) || !created.contains(r.created) || !updated.contains(r.updated) || !s.visibleLocked(r.updated, now) {
-				return false
-			}
-			if status == "" && source == "" {
-				return true
-			}
-			rf := s.refundOfLocked(r)
-			if status != "" && rf.Status != status {
-				return false
-			}
-			if source != "" {
-				pr := s.payments.get(rf.PaymentID)
-				if pr == nil || s.paymentOfLocked(pr).SourceType != source {
-					return false
-				}
-			}
+// refundFilter reads ListPaymentRefunds' status and source_type (the refunded
+// payment's).
+func (s *Server) refundFilter(p url.Values) (func(*refundRec) bool, *apiError) {
+	status, source := p.Get("status"), p.Get("source_type")
+	return func(r *refundRec) bool {
+		if status == "" && source == "" {
 			return true
 		}
-		recs, more := sc.run()
-		var page refundsPage
-		for _, r := range recs {
-			page.Refunds = append(page.Refunds, s.refundOfLocked(r).wire())
+		rf := s.refundOfLocked(r)
+		if status != "" && rf.Status != status {
+			return false
 		}
-		if more {
-			page.Cursor = s.encodeCursorLocked(fp, sc.ix.keyOf(recs[len(recs)-1]), now)
+		if source != "" {
+			pr := s.payments.get(rf.PaymentID)
+			if pr == nil || s.paymentOfLocked(pr).SourceType != source {
+				return false
+			}
 		}
-		return page, nil
-	}
+		return true
+	}, nil
 }
 
 func (s *Server) retrieveRefund() endpointFunc {
 	return func(r *http.Request, _ []byte) (any, *apiError) {
-		id := r.PathValue("refund_id")
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		rec := s.refunds.get(id)
-		if rec == nil {
-			return nil, notFound("refund", id)
-		}
-		return map[string]refundWire{"refund": s.refundOfLocked(rec).wire()}, nil
+		return retrieve(s, r, "refund", &s.refunds, func(r *refundRec) refundWire { return s.refundOfLocked(r).wire() })
 	}
+}
+
+// retrieve answers GET /v2/<what>s/{<what>_id}: {"<what>": record}, or 404.
+func retrieve[R, W any](s *Server, r *http.Request, what string, t *table[R], wire func(*R) W) (any, *apiError) {
+	id := r.PathValue(what + "_id")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := t.get(id)
+	if rec == nil {
+		return nil, notFound(what, id)
+	}
+	return map[string]W{what: wire(rec)}, nil
 }
 
 // Bookings.

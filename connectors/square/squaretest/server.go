@@ -26,12 +26,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nayose/nayose/connectors/vendortest"
 )
 
 // DefaultAccessToken is the bearer token a Server accepts when AccessToken is empty.
@@ -40,10 +40,14 @@ const DefaultAccessToken = "sq-test-token"
 // SquareVersion is the API version the fake's shapes were taken from.
 const SquareVersion = "2025-08-20"
 
-const maxBody = 10 << 20
-
 // Server is a fake Square API. The zero value is ready to use.
+//
+// The request log, unknown routes, delay and in-flight counts come from the embedded
+// vendortest.Hooks (Requests, CountRequests, ResetRequests, UnknownRoutes, SetDelay,
+// InFlight, MaxInFlight, MalformedIDs); what a fault looks like is Square's.
 type Server struct {
+	vendortest.Hooks
+
 	// AccessToken is the bearer token requests must carry; empty means
 	// DefaultAccessToken. Use SetAccessToken to change it while serving.
 	AccessToken string
@@ -83,28 +87,14 @@ type Server struct {
 	bookings  table[bookingRec]
 	bookStart *index[bookingRec]
 
-	requests    []Request
-	unknown     []string
-	rateLimited int
-	failures    []int
-	malform     map[string][]malformKind
-	malformed   []string
-	delay       time.Duration
-	lag         time.Duration
-	shortPages  bool
-	epoch       uint64
-	seq         uint64
+	lag        time.Duration
+	shortPages bool
+	epoch      uint64
+	seq        uint64
 }
 
 // Request is one request the Server received, as recorded in its log.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-	Body   []byte
-	At     time.Time
-}
+type Request = vendortest.Request
 
 func (s *Server) now() time.Time {
 	if s.Now != nil {
@@ -139,21 +129,13 @@ func (s *Server) initLocked() {
 
 	s.bookStart = &index[bookingRec]{keyOf: func(r *bookingRec) key { return key{n: r.start, id: r.b.ID} }}
 	s.bookings = table[bookingRec]{idOf: func(r *bookingRec) string { return r.b.ID }, indexes: []*index[bookingRec]{s.bookStart}}
-	s.malform = make(map[string][]malformKind)
 }
 
 // Serve starts s on an httptest.Server that is closed when the test ends. At that point
 // the test fails if any request reached a route the fake does not serve.
 func (s *Server) Serve(t testing.TB) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(s)
-	t.Cleanup(func() {
-		ts.Close()
-		if u := s.UnknownRoutes(); len(u) > 0 {
-			t.Errorf("squaretest: requests to routes the fake does not serve: %s", strings.Join(u, ", "))
-		}
-	})
-	return ts
+	return vendortest.Serve(t, "squaretest", s)
 }
 
 // SetAccessToken changes the bearer token the Server accepts.
@@ -175,14 +157,7 @@ func (s *Server) accessTokenLocked() string {
 
 // RateLimitNext makes the next n requests (to any known route) answer 429 with Square's
 // RATE_LIMITED error and, as Square documents none, no Retry-After header.
-func (s *Server) RateLimitNext(n int) {
-	if n <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rateLimited += n
-}
+func (s *Server) RateLimitNext(n int) { s.InjectAhead(n, http.StatusTooManyRequests) }
 
 // FailNext makes the next n requests (to any known route, after any pending 429s) answer
 // status, which must be a 5xx, with Square's API_ERROR envelope.
@@ -190,19 +165,7 @@ func (s *Server) FailNext(n int, status int) {
 	if status < 500 || status > 599 {
 		panic(fmt.Sprintf("squaretest: FailNext status %d is not a 5xx", status))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, status)
-	}
-}
-
-// SetDelay makes every request wait d before it is answered (or until the client gives
-// up). Zero turns the delay off.
-func (s *Server) SetDelay(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delay = d
+	s.Inject(n, status)
 }
 
 // SetVisibilityLag hides from list and search endpoints every record whose updated_at is
@@ -240,106 +203,47 @@ func (s *Server) ExpireCursors() {
 	s.epoch++
 }
 
-// Requests returns a copy of the request log, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
-}
-
-// CountRequests returns how many logged requests had the given URL path.
-func (s *Server) CountRequests(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.requests {
-		if r.Path == path {
-			n++
-		}
-	}
-	return n
-}
-
-// ResetRequests empties the request log and the list of unknown routes.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = nil
-	s.unknown = nil
-}
-
-// UnknownRoutes returns "METHOD /path" for every request to a route the fake does not
-// serve, oldest first.
-func (s *Server) UnknownRoutes() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.unknown)
-}
-
-// ServeHTTP answers one request the way Square would.
+// ServeHTTP answers one request the way Square would. Order: log, route, delay,
+// injected 429s, injected 5xx, authentication, Square-Version, endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	if err != nil {
-		writeError(w, badRequest("BAD_REQUEST", "", "squaretest: reading the request body: "+err.Error()))
-		return
-	}
-	mux := s.routes()
-	_, pattern := mux.Handler(r)
-
 	s.mu.Lock()
 	s.initLocked()
-	s.requests = append(s.requests, Request{
-		Method: r.Method,
-		Path:   r.URL.Path,
-		Query:  r.URL.Query(),
-		Header: r.Header.Clone(),
-		Body:   body,
-		At:     s.now(),
+	s.mu.Unlock()
+	s.Handle(w, r, &vendortest.Vendor{
+		Routes:   s.routes(),
+		Next:     http.HandlerFunc(s.serveKnown),
+		Now:      s.now,
+		NotFound: notFoundRoute,
+		Fault:    fault,
 	})
-	if pattern == "" {
-		s.unknown = append(s.unknown, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		writeError(w, &apiError{status: http.StatusNotFound, errs: []Error{{
-			Category: "INVALID_REQUEST_ERROR", Code: "NOT_FOUND",
-			Detail: fmt.Sprintf("squaretest: no route for %s %s", r.Method, r.URL.Path),
+}
+
+func notFoundRoute(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &apiError{status: http.StatusNotFound, errs: []Error{{
+		Category: "INVALID_REQUEST_ERROR", Code: "NOT_FOUND",
+		Detail: fmt.Sprintf("squaretest: no route for %s %s", r.Method, r.URL.Path),
+	}}})
+}
+
+// fault answers an injected status: Square's RATE_LIMITED, documented without a
+// Retry-After, or an API_ERROR.
+func fault(w http.ResponseWriter, _ *http.Request, status int) {
+	if status == http.StatusTooManyRequests {
+		writeError(w, &apiError{status: status, errs: []Error{{
+			Category: "RATE_LIMIT_ERROR", Code: "RATE_LIMITED", Detail: "Rate limit exceeded.",
 		}}})
 		return
 	}
-	delay := s.delay
-	s.mu.Unlock()
+	writeError(w, &apiError{status: status, errs: []Error{{
+		Category: "API_ERROR", Code: serverErrorCode(status), Detail: "squaretest: injected failure",
+	}}})
+}
 
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-
+// serveKnown checks the bearer token and Square-Version, then serves the route.
+func (s *Server) serveKnown(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	var fault *apiError
-	switch {
-	case s.rateLimited > 0:
-		s.rateLimited--
-		fault = &apiError{status: http.StatusTooManyRequests, errs: []Error{{
-			Category: "RATE_LIMIT_ERROR", Code: "RATE_LIMITED", Detail: "Rate limit exceeded.",
-		}}}
-	case len(s.failures) > 0:
-		status := s.failures[0]
-		s.failures = s.failures[1:]
-		fault = &apiError{status: status, errs: []Error{{
-			Category: "API_ERROR", Code: serverErrorCode(status), Detail: "squaretest: injected failure",
-		}}}
-	}
 	token := s.accessTokenLocked()
 	s.mu.Unlock()
-	if fault != nil {
-		writeError(w, fault)
-		return
-	}
-
 	if auth := r.Header.Get("Authorization"); auth != "Bearer "+token {
 		writeError(w, &apiError{status: http.StatusUnauthorized, errs: []Error{{
 			Category: "AUTHENTICATION_ERROR", Code: "UNAUTHORIZED",
@@ -357,9 +261,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Invalid Square-Version format %q; expected YYYY-MM-DD.", v)))
 		return
 	}
-
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	mux.ServeHTTP(w, r)
+	s.routes().ServeHTTP(w, r)
 }
 
 func validVersion(v string) bool {
@@ -494,13 +396,6 @@ func (s *Server) MalformNext(path string) { s.queueMalform(path, malformTimestam
 // refunds. It panics for an endpoint whose records carry no money.
 func (s *Server) MalformMoneyNext(path string) { s.queueMalform(path, malformMoney) }
 
-// MalformedIDs returns the IDs of the records corrupted so far, oldest first.
-func (s *Server) MalformedIDs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.malformed)
-}
-
 func (s *Server) queueMalform(path string, kind malformKind) {
 	i := slices.IndexFunc(routeTable, func(rt route) bool { return rt.path == path && rt.list != "" })
 	if i < 0 {
@@ -509,24 +404,28 @@ func (s *Server) queueMalform(path string, kind malformKind) {
 	if kind == malformMoney && routeTable[i].money == "" {
 		panic(fmt.Sprintf("squaretest: records of %q carry no money", path))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.initLocked()
-	s.malform[path] = append(s.malform[path], kind)
+	s.QueueMalform(path, int(kind))
 }
 
 func (s *Server) applyMalform(rt route, b []byte) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	queue := s.malform[rt.path]
-	if len(queue) == 0 {
-		return b
-	}
+	s.Malform(rt.path, func(kind int) (string, bool) {
+		out, id, ok := malform(rt, malformKind(kind), b)
+		if ok {
+			b = out
+		}
+		return id, ok
+	})
+	return b
+}
+
+// malform corrupts one record of the page b, the middle one. It reports false for a
+// page without records, which keeps the malformation for the next page.
+func malform(rt route, kind malformKind, b []byte) (out []byte, id string, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var page map[string]any
 	if err := dec.Decode(&page); err != nil {
-		return b
+		return nil, "", false
 	}
 	list := rt.list
 	if _, ok := page[list]; !ok && list == "orders" {
@@ -534,14 +433,14 @@ func (s *Server) applyMalform(rt route, b []byte) []byte {
 	}
 	items, _ := page[list].([]any)
 	if len(items) == 0 {
-		return b // keep the malformation for the next page that has records
+		return nil, "", false
 	}
 	rec, _ := items[len(items)/2].(map[string]any)
 	if rec == nil {
-		return b
+		return nil, "", false
 	}
 	switch {
-	case queue[0] == malformMoney && list != "order_entries":
+	case kind == malformMoney && list != "order_entries":
 		if m, ok := rec[rt.money].(map[string]any); ok {
 			m["amount"] = fmt.Sprint(m["amount"])
 		} else {
@@ -554,15 +453,13 @@ func (s *Server) applyMalform(rt route, b []byte) []byte {
 	default:
 		rec["updated_at"] = BadTimestamp
 	}
-	id, _ := rec["id"].(string)
+	id, _ = rec["id"].(string)
 	if id == "" {
 		id, _ = rec["order_id"].(string)
 	}
 	out, err := json.Marshal(page)
 	if err != nil {
-		return b
+		return nil, "", false
 	}
-	s.malform[rt.path] = queue[1:]
-	s.malformed = append(s.malformed, id)
-	return out
+	return out, id, true
 }

@@ -1078,6 +1078,47 @@ func TestGenerate_IsDeterministicAndRealistic(t *testing.T) {
 	if v, _ := bookings.Bookings[0]["start_at"].(string); !secondStamp.MatchString(v) {
 		t.Fatalf("booking start_at %q, want whole seconds", v)
 	}
+
+	// Refunds: most name the return order Square made for them; a few goodwill refunds
+	// name only the payment, and unlinked ones neither.
+	var withOrder, paymentOnly, unlinked int
+	q := url.Values{"begin_time": {"2000-01-01T00:00:00Z"}}
+	for {
+		status, raw, _ := call(t, ts.URL, "GET", "/v2/refunds", q, nil)
+		var page struct {
+			Refunds []squaretest.Refund
+			Cursor  string
+		}
+		decode200(t, status, raw, &page)
+		for _, rf := range page.Refunds {
+			switch {
+			case rf.OrderID != "" && rf.PaymentID != "" && !rf.Unlinked:
+				withOrder++
+				if p, _ := a.Payment(rf.PaymentID); p.OrderID == rf.OrderID || !slices.Contains(p.RefundIDs, rf.ID) {
+					t.Fatalf("refund %s: its order_id is the sale's, or its payment does not list it", rf.ID)
+				}
+			case rf.OrderID == "" && rf.PaymentID != "" && !rf.Unlinked:
+				paymentOnly++
+				if p, _ := a.Payment(rf.PaymentID); p.RefundedMoney != rf.AmountMoney || !p.UpdatedAt.After(rf.CreatedAt) {
+					t.Fatalf("goodwill refund %+v: payment %+v does not show it", rf, p)
+				}
+			case rf.OrderID == "" && rf.PaymentID == "" && rf.Unlinked:
+				unlinked++
+			default:
+				t.Fatalf("refund %+v is neither linked to a return, to a payment only, nor unlinked", rf)
+			}
+			if rf.Status != "COMPLETED" || rf.AmountMoney.Amount <= 0 || rf.AmountMoney.Currency != "JPY" {
+				t.Fatalf("refund %+v", rf)
+			}
+		}
+		if page.Cursor == "" {
+			break
+		}
+		q.Set("cursor", page.Cursor)
+	}
+	if withOrder != returns || paymentOnly == 0 || unlinked == 0 || paymentOnly+unlinked > withOrder {
+		t.Fatalf("refunds: %d with a return order (returns: %d), %d with a payment only, %d unlinked", withOrder, returns, paymentOnly, unlinked)
+	}
 }
 
 func TestGenerate_UpdateOrderOfGeneratedOrder(t *testing.T) {

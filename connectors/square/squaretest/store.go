@@ -81,8 +81,11 @@ type refundRec struct {
 	id, loc          string
 	created, updated int64
 	full             *Refund
-	payment          *paymentRec // generated refunds: the payment refunded
-	order            *orderRec   // generated refunds: the return order
+	// Generated refunds: the payment refunded (nil for an unlinked refund), the return
+	// order (nil for a refund without one), and the amount of one without a return order.
+	payment *paymentRec
+	order   *orderRec
+	amount  int64
 }
 
 func newRefundRec(r *Refund) *refundRec {
