@@ -28,6 +28,11 @@ import (
 // A key whose holders cross the junk or block-size limit changes which
 // pairs are compared, so its holders become seeds too.
 
+// keyChunk bounds an IN list of key hashes. They lead match_keys' primary
+// key, whose range the optimizer takes however stale its statistics, so
+// these lists may pass the index-dive limit that bounds inChunk.
+const keyChunk = 500
+
 // identityKey is a stored identity's resolver key: intrinsic to the
 // record, so ties between equal scores never depend on arrival order.
 func identityKey(source, externalID string) string { return source + "\x1f" + externalID }
@@ -215,7 +220,7 @@ func (r *resolver) counts(keys []resolve.Key) (map[resolve.Key]int, error) {
 			r.countOf[k] = 0 // held by none unless the query says otherwise
 		}
 	}
-	for part := range slices.Chunk(missing, inChunk) {
+	for part := range slices.Chunk(missing, keyChunk) {
 		var rows []struct {
 			KeyHash int64
 			N       int
@@ -273,7 +278,7 @@ func keyHashes(keys []resolve.Key) []int64 {
 // holders returns the identities that hold any of keys.
 func (r *resolver) holders(keys []resolve.Key) ([]int64, error) {
 	var out []int64
-	for part := range slices.Chunk(keys, inChunk) {
+	for part := range slices.Chunk(keys, keyChunk) {
 		var ids []int64
 		if err := r.w.tx.Model(&store.MatchKey{}).Distinct("identity_id").
 			Where("key_hash IN ?", keyHashes(part)).Pluck("identity_id", &ids).Error; err != nil {
