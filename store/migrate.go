@@ -52,12 +52,12 @@ var migrations = []migration{
 		// Rebuilding a customer totals its activities by kind and currency:
 		// the index on (customer_id, occurred_at) grows to cover that query,
 		// so it never reads the rows themselves (and their raw JSON).
-		if err := replaceIndex(tx, dialect, "activities", "ix_activities_customer_occurred", activitiesByCustomer); err != nil {
+		if err := ensureIndex(tx, dialect, "activities", activitiesByCustomer, "ix_activities_customer_occurred"); err != nil {
 			return err
 		}
 		// A sale names its customer by the source's id: this index gives
 		// the identity and its customer without reading the identity row.
-		return replaceIndex(tx, dialect, "customer_identities", "", identitiesBySourceID)
+		return ensureIndex(tx, dialect, "customer_identities", identitiesBySourceID, "")
 	}},
 }
 
@@ -129,10 +129,10 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 	return applied, nil
 }
 
-// replaceIndex creates ix on table and then drops the index old (if named),
-// each only if it is not done yet, so a migration cut off between the two
-// runs again.
-func replaceIndex(tx *gorm.DB, dialect, table, old string, ix index) error {
+// ensureIndex creates ix on table and then drops the index it replaces (if
+// named), each only if it is not done yet, so a migration cut off between
+// the two runs again.
+func ensureIndex(tx *gorm.DB, dialect, table string, ix index, replaces string) error {
 	m := tx.Migrator()
 	if !m.HasIndex(table, ix.name) {
 		stmt := fmt.Sprintf("CREATE INDEX %s ON %s (%s)", ident(dialect, ix.name), ident(dialect, table), identList(dialect, ix.columns))
@@ -140,13 +140,13 @@ func replaceIndex(tx *gorm.DB, dialect, table, old string, ix index) error {
 			return fmt.Errorf("creating index %s on %s: %w", ix.name, table, err)
 		}
 	}
-	if old != "" && m.HasIndex(table, old) {
-		stmt := "DROP INDEX " + ident(dialect, old)
+	if replaces != "" && m.HasIndex(table, replaces) {
+		stmt := "DROP INDEX " + ident(dialect, replaces)
 		if dialect == MySQL {
 			stmt += " ON " + ident(dialect, table)
 		}
 		if err := tx.Exec(stmt).Error; err != nil {
-			return fmt.Errorf("dropping index %s on %s: %w", old, table, err)
+			return fmt.Errorf("dropping index %s on %s: %w", replaces, table, err)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -241,42 +242,14 @@ func (e *Engine) readPages(ctx context.Context, c connectors.Connector, s connec
 	src := sourceInfo{name: c.Config.Name, typ: c.Config.Type, stream: s.Name()}
 	pages, stop := e.prefetch(ctx, src, s, cursor)
 	defer stop()
-	var held *fetched // an error met while gathering, for after the batch
-	for {
-		f, ok := held, true
-		if f == nil {
-			var next fetched
-			next, ok = <-pages
-			f = &next
-		}
-		held = nil
-		if !ok {
-			break
-		}
-		if f.err != nil {
-			return f.err
+	for b, err := range gather(pages) {
+		if err != nil {
+			return err
 		}
 		if err := ctx.Err(); err != nil {
-			return err // the page arrived after cancellation: leave it for next time
+			return err // the pages arrived after cancellation: leave them for next time
 		}
-		batch, count := f.page, 1
-	gather:
-		for batch.Len() < batchRecords {
-			select {
-			case g, ok := <-pages:
-				if !ok {
-					break gather
-				}
-				if g.err != nil {
-					held = &g
-					break gather
-				}
-				batch, count = appendPage(batch, g.page), count+1
-			default:
-				break gather
-			}
-		}
-		n, err := e.commitPage(ctx, src, run, batch, count)
+		n, err := e.commitPage(ctx, src, run, b)
 		if err != nil {
 			if ctx.Err() != nil {
 				// Stopped mid-transaction: the driver's error only says the
@@ -285,11 +258,11 @@ func (e *Engine) readPages(ctx context.Context, c connectors.Connector, s connec
 			}
 			return fmt.Errorf("writing page %d: %w", sr.Pages+1, err)
 		}
-		sr.Pages += count
-		sr.Read += batch.Len()
+		sr.Pages += b.pages
+		sr.Read += b.page.Len()
 		sr.Written += n.written
 		sr.Rejected += n.rejected
-		e.metrics.page(src.name, src.stream, count, batch, n)
+		e.metrics.page(src.name, src.stream, b, n)
 		if time.Since(*flushed) >= staleFlushInterval {
 			// A long run keeps customer rows at most this far behind.
 			if err := e.flushStale(ctx); err != nil {
@@ -308,6 +281,51 @@ const batchRecords = 1000
 
 // prefetchPages is how many fetched pages may wait for the database.
 const prefetchPages = 4
+
+// batch is consecutive pages of a stream, written in one transaction.
+type batch struct {
+	page  connectors.Page // their records, and the cursor after the last
+	pages int
+}
+
+// gather yields the fetched pages in batches: each page with the pages
+// after it that are already fetched, up to batchRecords records. An error
+// ends the sequence after the pages before it.
+func gather(pages <-chan fetched) iter.Seq2[batch, error] {
+	return func(yield func(batch, error) bool) {
+		for f := range pages {
+			if f.err != nil {
+				yield(batch{}, f.err)
+				return
+			}
+			b := batch{page: f.page, pages: 1}
+			var failed error
+		more:
+			for failed == nil && b.page.Len() < batchRecords {
+				select {
+				case g, ok := <-pages:
+					switch {
+					case !ok:
+						break more
+					case g.err != nil:
+						failed = g.err
+					default:
+						b.page, b.pages = appendPage(b.page, g.page), b.pages+1
+					}
+				default:
+					break more
+				}
+			}
+			if !yield(b, nil) {
+				return
+			}
+			if failed != nil {
+				yield(batch{}, failed)
+				return
+			}
+		}
+	}
+}
 
 // appendPage adds b's records to a's; the cursor after both is b's, or
 // a's when b keeps it.

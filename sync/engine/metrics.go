@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -49,12 +48,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) page(connector, stream string, pages int, p connectors.Page, n pageCounts) {
+func (m *Metrics) page(connector, stream string, b batch, n pageCounts) {
 	if m == nil {
 		return
 	}
-	m.pages.WithLabelValues(connector, stream).Add(float64(pages))
-	m.records.WithLabelValues(connector, stream, "read").Add(float64(p.Len()))
+	m.pages.WithLabelValues(connector, stream).Add(float64(b.pages))
+	m.records.WithLabelValues(connector, stream, "read").Add(float64(b.page.Len()))
 	m.records.WithLabelValues(connector, stream, "written").Add(float64(n.written))
 }
 

@@ -36,13 +36,13 @@ const resolutionLock = "identity_resolution"
 // first written) and then make the optimizer scan the whole table.
 const inChunk = 100
 
-// commitPage writes page (pages of the stream, gathered) and its cursor in
-// one transaction.
-func (e *Engine) commitPage(ctx context.Context, src sourceInfo, run *store.SyncRun, page connectors.Page, pages int) (pageCounts, error) {
+// commitPage writes a batch of pages and the cursor after them in one
+// transaction.
+func (e *Engine) commitPage(ctx context.Context, src sourceInfo, run *store.SyncRun, b batch) (pageCounts, error) {
 	var counts pageCounts
 	err := e.withLock(ctx, src, func(w *pageWriter) error {
 		var err error
-		counts, err = w.commit(run, page, pages)
+		counts, err = w.commit(run, b)
 		return err
 	})
 	return counts, err
@@ -87,8 +87,8 @@ func (e *Engine) withLock(ctx context.Context, src sourceInfo, fn func(w *pageWr
 
 // commit writes the page, its rejects and its cursor, and counts them in
 // the run.
-func (w *pageWriter) commit(run *store.SyncRun, page connectors.Page, pages int) (pageCounts, error) {
-	tx, src, now := w.tx, w.src, w.now
+func (w *pageWriter) commit(run *store.SyncRun, b batch) (pageCounts, error) {
+	tx, src, now, page := w.tx, w.src, w.now, b.page
 	n, err := w.write(page)
 	if err != nil {
 		return pageCounts{}, err
@@ -97,7 +97,7 @@ func (w *pageWriter) commit(run *store.SyncRun, page connectors.Page, pages int)
 		return pageCounts{}, err
 	}
 	updates := map[string]any{
-		"pages":            gorm.Expr("pages + ?", pages),
+		"pages":            gorm.Expr("pages + ?", b.pages),
 		"records_read":     gorm.Expr("records_read + ?", page.Len()),
 		"records_written":  gorm.Expr("records_written + ?", n),
 		"records_rejected": gorm.Expr("records_rejected + ?", len(w.rejects)),
