@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -99,7 +100,7 @@ func (e *Engine) flushStale(ctx context.Context) error {
 			if err := w.recompute(touched); err != nil {
 				return err
 			}
-			for part := range slices.Chunk(ids, inChunk) {
+			for part := range slices.Chunk(ids, rangeChunk) { // its primary key
 				if err := w.tx.Where("customer_id IN ?", part).Delete(&store.StaleCustomer{}).Error; err != nil {
 					return fmt.Errorf("clearing rebuilt customers: %w", err)
 				}
@@ -126,17 +127,17 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 	}
 	slices.Sort(ids)
 	rows := make([]store.Customer, 0, len(ids))
-	for part := range slices.Chunk(ids, inChunk) {
+	for part := range idGroups(ids) {
+		cond, args := part.where("customer_id")
 		var idents []store.Identity
-		err := w.tx.Where("customer_id IN ?", part).
-			Omit("raw").Find(&idents).Error
+		err := w.tx.Where(cond, args...).Omit("raw").Find(&idents).Error
 		if err != nil {
 			return fmt.Errorf("reading identities of customers: %w", err)
 		}
 		var totals []activityTotals
 		err = w.tx.Model(&store.Activity{}).
 			Select("customer_id, kind, currency, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at").
-			Where("customer_id IN ?", part).Group("customer_id, kind, currency").Scan(&totals).Error
+			Where(cond, args...).Group("customer_id, kind, currency").Scan(&totals).Error
 		if err != nil {
 			return fmt.Errorf("totalling activities of customers: %w", err)
 		}
@@ -144,7 +145,8 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		// must not bring back one merged away. created_at is never updated,
 		// so it need not be read.
 		var living []int64
-		if err := w.tx.Model(&store.Customer{}).Where("id IN ?", part).Pluck("id", &living).Error; err != nil {
+		cond, args = part.where("id")
+		if err := w.tx.Model(&store.Customer{}).Where(cond, args...).Pluck("id", &living).Error; err != nil {
 			return fmt.Errorf("reading customers: %w", err)
 		}
 		byCustomer := make(map[int64]*store.Customer, len(living))
@@ -159,7 +161,7 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		for _, t := range totals {
 			totalsOf[t.CustomerID] = append(totalsOf[t.CustomerID], t)
 		}
-		for _, id := range part {
+		for _, id := range part.ids {
 			c, ok := byCustomer[id]
 			if !ok {
 				continue // merged away in this page
@@ -180,6 +182,41 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		}
 	}
 	return nil
+}
+
+// idGroup is a run of sorted customer ids read together: by a BETWEEN
+// when they are dense (most of the range is wanted; the rest is read and
+// ignored), which reads the index as one range whatever its statistics,
+// or else by an IN list short enough for the optimizer's index dives.
+type idGroup struct {
+	ids   []int64
+	dense bool
+}
+
+// where returns the condition selecting the group's ids in column.
+func (g idGroup) where(column string) (string, []any) {
+	if g.dense {
+		return column + " BETWEEN ? AND ?", []any{g.ids[0], g.ids[len(g.ids)-1]}
+	}
+	return column + " IN ?", []any{g.ids}
+}
+
+// idGroups splits sorted ids into groups: up to rangeChunk dense ids, or
+// inChunk sparse ones.
+func idGroups(ids []int64) iter.Seq[idGroup] {
+	return func(yield func(idGroup) bool) {
+		for len(ids) > 0 {
+			n := min(rangeChunk, len(ids))
+			if span := ids[n-1] - ids[0] + 1; span <= int64(2*n) {
+				if !yield(idGroup{ids: ids[:n], dense: true}) {
+					return
+				}
+			} else if n = min(inChunk, len(ids)); !yield(idGroup{ids: ids[:n]}) {
+				return
+			}
+			ids = ids[n:]
+		}
+	}
 }
 
 var customerUpdateColumns = []string{

@@ -6,6 +6,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -368,6 +369,7 @@ func (e *Engine) prefetch(ctx context.Context, src sourceInfo, s connectors.Stre
 			}
 		}()
 		for page, err := range s.Pages(ctx, cursor) {
+			dropInvalidRaw(&page)
 			select {
 			case ch <- fetched{page: page, err: err}:
 			case <-ctx.Done():
@@ -383,6 +385,28 @@ func (e *Engine) prefetch(ctx context.Context, src sourceInfo, s connectors.Stre
 		for range ch {
 		}
 		<-done
+	}
+}
+
+// dropInvalidRaw drops raw records that are not JSON, which the raw
+// columns could not store. It runs while pages are fetched, off the
+// committing goroutine: checking every record is a real share of the
+// work.
+func dropInvalidRaw(p *connectors.Page) {
+	for i := range p.Identities {
+		if !json.Valid(p.Identities[i].Raw) {
+			p.Identities[i].Raw = nil
+		}
+	}
+	for i := range p.Activities {
+		if !json.Valid(p.Activities[i].Raw) {
+			p.Activities[i].Raw = nil
+		}
+	}
+	for i := range p.Rejects {
+		if !json.Valid(p.Rejects[i].Raw) {
+			p.Rejects[i].Raw = nil
+		}
 	}
 }
 

@@ -329,6 +329,34 @@ func TestSync_BadRecordsAreRejectedAndTheRunGoesOn(t *testing.T) {
 	})
 }
 
+func TestSync_RawThatIsNotJSONIsStoredEmpty(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		bad := person("c1", "田中 美咲", "misaki@example.jp", "")
+		bad.Raw = []byte(`{"id":"c1",`)
+		sale := purchase("s1", "c1", 3000, "2024-05-01T01:00:00Z")
+		sale.Raw = []byte(`{"id":"s1"}`)
+		broken := purchase("s2", "c1", 500, "2024-05-02T01:00:00Z")
+		broken.Raw = []byte("not json")
+		s := &pagedStream{name: "customers", pages: []connectors.Page{{
+			Identities: []connectors.Identity{bad},
+			Activities: []connectors.Activity{sale, broken},
+		}}}
+		if got := run(t, newEngine(db), connector("pos", s)).Streams[0]; got.Written != 3 {
+			t.Errorf("result = %+v, want 3 written", got)
+		}
+		var idents []store.Identity
+		var acts []store.Activity
+		db.Gorm.Find(&idents)
+		db.Gorm.Order("external_id").Find(&acts)
+		if len(idents) != 1 || idents[0].Raw != "{}" {
+			t.Errorf("identity raw = %+v, want {}", idents)
+		}
+		if len(acts) != 2 || acts[0].Raw != `{"id":"s1"}` || acts[1].Raw != "{}" {
+			t.Errorf("activities raw = %+v, want the valid one kept and {} for the other", acts)
+		}
+	})
+}
+
 func TestSync_ConnectorPanicFailsOnlyItsRun(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEngine(db)

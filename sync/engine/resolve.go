@@ -28,11 +28,6 @@ import (
 // A key whose holders cross the junk or block-size limit changes which
 // pairs are compared, so its holders become seeds too.
 
-// keyChunk bounds an IN list of key hashes. They lead match_keys' primary
-// key, whose range the optimizer takes however stale its statistics, so
-// these lists may pass the index-dive limit that bounds inChunk.
-const keyChunk = 500
-
 // identityKey is a stored identity's resolver key: intrinsic to the
 // record, so ties between equal scores never depend on arrival order.
 func identityKey(source, externalID string) string { return source + "\x1f" + externalID }
@@ -93,6 +88,9 @@ type resolver struct {
 	identOf  map[int64]store.Identity
 	// overrides caches whether any decision exists (nil: not asked yet).
 	overrides *bool
+	// fresh holds the identities first stored in this transaction: they
+	// have no stored keys, components, reviews or customer to read.
+	fresh map[int64]bool
 }
 
 func newResolver(w *pageWriter) *resolver {
@@ -143,7 +141,7 @@ func (r *resolver) run(changed []store.Identity, also []int64) error {
 func (r *resolver) replaceKeys(newKeys map[int64][]resolve.Key) ([]resolve.Key, error) {
 	ids := slices.Sorted(maps.Keys(newKeys))
 	old := make(map[int64][]resolve.Key, len(ids))
-	for part := range slices.Chunk(ids, inChunk) {
+	for part := range slices.Chunk(r.stored(ids), inChunk) {
 		var rows []store.MatchKey
 		if err := r.w.tx.Where("identity_id IN ?", part).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("reading match keys: %w", err)
@@ -170,7 +168,7 @@ func (r *resolver) replaceKeys(newKeys map[int64][]resolve.Key) ([]resolve.Key, 
 			insert = append(insert, store.MatchKey{KeyHash: int64(k), IdentityID: id})
 		}
 	}
-	for part := range slices.Chunk(rewrite, inChunk) {
+	for part := range slices.Chunk(r.stored(rewrite), inChunk) {
 		if err := r.w.tx.Where("identity_id IN ?", part).Delete(&store.MatchKey{}).Error; err != nil {
 			return nil, fmt.Errorf("replacing match keys: %w", err)
 		}
@@ -220,7 +218,7 @@ func (r *resolver) counts(keys []resolve.Key) (map[resolve.Key]int, error) {
 			r.countOf[k] = 0 // held by none unless the query says otherwise
 		}
 	}
-	for part := range slices.Chunk(missing, keyChunk) {
+	for part := range slices.Chunk(missing, rangeChunk) {
 		var rows []struct {
 			KeyHash int64
 			N       int
@@ -278,7 +276,7 @@ func keyHashes(keys []resolve.Key) []int64 {
 // holders returns the identities that hold any of keys.
 func (r *resolver) holders(keys []resolve.Key) ([]int64, error) {
 	var out []int64
-	for part := range slices.Chunk(keys, keyChunk) {
+	for part := range slices.Chunk(keys, rangeChunk) {
 		var ids []int64
 		if err := r.w.tx.Model(&store.MatchKey{}).Distinct("identity_id").
 			Where("key_hash IN ?", keyHashes(part)).Pluck("identity_id", &ids).Error; err != nil {
@@ -359,7 +357,7 @@ func (r *resolver) region(seeds map[int64]bool) (map[int64]bool, []store.MatchRe
 	}
 
 	// Close over stored components and customers until nothing is added.
-	for pending := slices.Sorted(maps.Keys(region)); len(pending) > 0; {
+	for pending := r.stored(slices.Sorted(maps.Keys(region))); len(pending) > 0; {
 		var found []int64
 		for part := range slices.Chunk(pending, inChunk) {
 			var ids []int64
@@ -408,7 +406,7 @@ func (r *resolver) load(set map[int64]bool) (*loaded, error) {
 			missing = append(missing, id)
 		}
 	}
-	for part := range slices.Chunk(missing, inChunk) {
+	for part := range slices.Chunk(missing, rangeChunk) {
 		var rows []store.Identity
 		if err := tx.Select(matchColumns).Where("id IN ?", part).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("reading identities to resolve: %w", err)
@@ -622,10 +620,10 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 			events = append(events, r.event("merge", target, &other, nil, res, links, idents, anchor[retired], clusters[k]))
 		}
 	}
-	if err := w.setCustomers("customer_identities", "id", moves); err != nil {
+	if err := w.setCustomers("customer_identities", "id", moves, rangeChunk/2); err != nil {
 		return err
 	}
-	if err := w.setCustomers("activities", "identity_id", moves); err != nil {
+	if err := w.setCustomers("activities", "identity_id", moves, inChunk/2); err != nil {
 		return err
 	}
 	// Retire customers that a cluster absorbed, and any left with no
@@ -651,10 +649,10 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 
 // setCustomers sets customer_id on the rows of table whose column (the
 // identity id) is a key of moves, to its value: a few statements with CASE
-// rather than one per customer.
-func (w *pageWriter) setCustomers(table, column string, moves map[int64]int64) error {
+// rather than one per customer, of at most chunk identities each.
+func (w *pageWriter) setCustomers(table, column string, moves map[int64]int64, chunk int) error {
 	ids := slices.Sorted(maps.Keys(moves))
-	for part := range slices.Chunk(ids, inChunk/2) {
+	for part := range slices.Chunk(ids, chunk) {
 		var q strings.Builder
 		args := make([]any, 0, 3*len(part))
 		q.WriteString("UPDATE " + table + " SET customer_id = CASE " + column)
@@ -775,12 +773,27 @@ func (r *resolver) reviewRows(idents []store.Identity, res *resolve.Result) []st
 	return rows
 }
 
+// stored returns the ids that are not fresh: those that may have
+// something stored to read or clear.
+func (r *resolver) stored(ids []int64) []int64 {
+	if len(r.fresh) == 0 {
+		return ids
+	}
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !r.fresh[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // saveReviews replaces the review pairs that the region and the seeds
 // decide: those with both ends in the region, and those touching a seed.
 func (r *resolver) saveReviews(rows []store.MatchReview, region, seeds map[int64]bool) error {
 	tx := r.w.tx
-	ids := slices.Sorted(maps.Keys(region))
-	seedIDs := slices.Sorted(maps.Keys(seeds))
+	ids := r.stored(slices.Sorted(maps.Keys(region)))
+	seedIDs := r.stored(slices.Sorted(maps.Keys(seeds)))
 	var stale [][]any
 	for part := range slices.Chunk(ids, inChunk) {
 		var pairs []store.MatchReview

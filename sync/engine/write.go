@@ -36,6 +36,13 @@ const resolutionLock = "identity_resolution"
 // first written) and then make the optimizer scan the whole table.
 const inChunk = 100
 
+// rangeChunk bounds an IN list on the primary key or on the key hashes
+// that lead match_keys' primary key: the optimizer ranges over those
+// however stale its statistics, so such lists may pass the index-dive
+// limit that bounds inChunk. (Not so a unique key behind a constant
+// prefix: past the limit, MariaDB reads every identity of the source.)
+const rangeChunk = 500
+
 // commitPage writes a batch of pages and the cursor after them in one
 // transaction.
 func (e *Engine) commitPage(ctx context.Context, src sourceInfo, run *store.SyncRun, b batch) (pageCounts, error) {
@@ -243,6 +250,10 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 		changed = append(changed, row)
 	}
 	res := newResolver(w)
+	res.fresh = make(map[int64]bool, len(added))
+	for _, name := range added {
+		res.fresh[refs[name].ID] = true
+	}
 	if err := res.run(changed, nil); err != nil {
 		return 0, err
 	}
