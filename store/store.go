@@ -35,13 +35,13 @@ type DB struct {
 // BatchFor returns how many rows of a table with the given number of
 // columns one multi-row INSERT should carry: about as many parameters as
 // BatchRows rows of a wide table (the identities' 24 columns), so narrow
-// tables get longer batches.
+// tables get longer batches, up to maxBatchRows.
 func (db *DB) BatchFor(columns int) int {
-	if db.Dialect != SQLite {
-		return db.BatchRows
-	}
-	return max(1, db.BatchRows*24/max(columns, 1))
+	return min(maxBatchRows, max(1, db.BatchRows*24/max(columns, 1)))
 }
+
+// maxBatchRows bounds a batch of a narrow table (a few ids a row).
+const maxBatchRows = 5000
 
 // Options says which database to open.
 type Options struct {

@@ -59,16 +59,18 @@ type activityTotals struct {
 const staleFlushInterval = 5 * time.Minute
 
 // markStale queues the touched customers for a rebuild, in the page's
-// transaction: a crash loses no mark.
+// transaction: a crash loses no mark. Those the memo knows are marked
+// already are skipped.
 func (w *pageWriter) markStale(touched map[int64]bool) error {
 	rows := make([]store.StaleCustomer, 0, len(touched))
 	for _, id := range slices.Sorted(maps.Keys(touched)) {
-		if id != 0 {
+		if id != 0 && !w.e.memo.marked(id) {
 			rows = append(rows, store.StaleCustomer{CustomerID: id, MarkedAt: w.now})
+			w.e.memo.noteMarked(id)
 		}
 	}
 	for part := range slices.Chunk(rows, w.e.db.BatchFor(2)) {
-		if err := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&part).Error; err != nil {
+		if err := insertRows(w.tx.Clauses(clause.OnConflict{DoNothing: true}), part); err != nil {
 			return fmt.Errorf("marking customers for a rebuild: %w", err)
 		}
 	}
@@ -105,6 +107,7 @@ func (e *Engine) flushStale(ctx context.Context) error {
 					return fmt.Errorf("clearing rebuilt customers: %w", err)
 				}
 			}
+			w.e.memo.unmarked(ids)
 			return nil
 		})
 		if err != nil {
@@ -173,10 +176,10 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		}
 	}
 	for part := range slices.Chunk(rows, w.e.db.BatchFor(len(customerUpdateColumns)+1)) {
-		err := w.tx.Clauses(clause.OnConflict{
+		err := insertRows(w.tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns(customerUpdateColumns),
-		}).Create(&part).Error
+		}), part)
 		if err != nil {
 			return fmt.Errorf("updating customers: %w", err)
 		}

@@ -213,10 +213,10 @@ func (w *pageWriter) saveOverrides(pairs [][2]int64, decision string, d Decision
 		rows[i] = store.MatchOverride{IdentityA: a, IdentityB: b, Decision: decision, Actor: clip(actor, 64), Note: clip(d.Note, 255), CreatedAt: w.now}
 	}
 	for part := range slices.Chunk(rows, w.e.db.BatchRows) {
-		err := w.tx.Clauses(clause.OnConflict{
+		err := insertRows(w.tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "identity_a"}, {Name: "identity_b"}},
 			DoUpdates: clause.AssignmentColumns([]string{"decision", "actor", "note", "created_at"}),
-		}).Create(&part).Error
+		}), part)
 		if err != nil {
 			return fmt.Errorf("recording the decision: %w", err)
 		}

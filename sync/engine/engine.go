@@ -54,6 +54,8 @@ type Engine struct {
 	// writeMu serializes page writes within this process; the
 	// identity-resolution lock row does it across processes.
 	writeMu sync.Mutex
+	// memo carries facts between page transactions; writeMu guards it.
+	memo memo
 }
 
 // New returns an Engine.

@@ -500,3 +500,57 @@ func TestSync_CustomersLeftStaleByAStoppedRunAreRebuiltByTheNext(t *testing.T) {
 		}
 	})
 }
+
+// A sale names its customer through the identity it belongs to. The engine
+// remembers identities between pages; when a split moves one to another
+// customer, whether by this engine or by another daemon sharing the
+// database, the next sale must follow it.
+func TestSync_SaleFollowsItsIdentityAfterASplitByAnyone(t *testing.T) {
+	for _, by := range []string{"same engine", "another engine"} {
+		t.Run(by, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				a := newEngine(db)
+				splitter := a
+				if by == "another engine" {
+					splitter = newEngine(db)
+				}
+				// The CRM knew her first: her customer stays with that record.
+				run(t, a, connector("crm", &pagedStream{name: "contacts", pages: []connectors.Page{
+					{Identities: []connectors.Identity{person("k1", "田中 美咲", "Misaki.Tanaka@gmail.com", "09038614472")}},
+				}}))
+				run(t, a, connector("pos", &pagedStream{name: "customers", pages: []connectors.Page{
+					{Identities: []connectors.Identity{person("c1", "田中 美咲", "misaki.tanaka@gmail.com", "090-3861-4472")}},
+				}}))
+				run(t, a, connector("pos", &pagedStream{name: "sales-1", pages: []connectors.Page{
+					{Activities: []connectors.Activity{purchase("s1", "c1", 1000, "2024-05-01T01:00:00Z")}},
+				}}))
+				var c1 store.Identity
+				if err := db.Gorm.Where("source = ? AND external_id = ?", "pos", "c1").Take(&c1).Error; err != nil {
+					t.Fatal(err)
+				}
+				if n := count(t, db, "customers"); n != 1 {
+					t.Fatalf("customers = %d before the split, want 1", n)
+				}
+				moved, err := splitter.Split(context.Background(), c1.ID, engine.Decision{Note: "two people"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				run(t, a, connector("pos", &pagedStream{name: "sales-2", pages: []connectors.Page{
+					{Activities: []connectors.Activity{purchase("s2", "c1", 2000, "2024-06-01T01:00:00Z")}},
+				}}))
+				var s2 store.Activity
+				if err := db.Gorm.Where("external_id = ?", "s2").Take(&s2).Error; err != nil {
+					t.Fatal(err)
+				}
+				if s2.CustomerID == nil || *s2.CustomerID != moved {
+					t.Errorf("sale after the split belongs to customer %v, want %d (where c1 moved)", s2.CustomerID, moved)
+				}
+				var c store.Customer
+				db.Gorm.Where("id = ?", moved).Take(&c)
+				if c.PurchaseCount != 2 || c.GrossSales != 3000 {
+					t.Errorf("split customer: %d purchases, %d gross; want both sales, 3000", c.PurchaseCount, c.GrossSales)
+				}
+			})
+		})
+	}
+}

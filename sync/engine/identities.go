@@ -6,14 +6,23 @@ import (
 
 	"github.com/nayose/nayose/mapping/resolve"
 	"github.com/nayose/nayose/store"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // lookupIdentities returns the stored identities of this connector with the
-// given external ids.
+// given external ids, from the memo where it knows them.
 func (w *pageWriter) lookupIdentities(externalIDs []string) (map[string]identityRef, error) {
 	out := make(map[string]identityRef, len(externalIDs))
-	for part := range slices.Chunk(externalIDs, inChunk) {
+	var missing []string
+	for _, ext := range externalIDs {
+		if r, ok := w.e.memo.ref(w.src.name, ext); ok {
+			out[ext] = r
+		} else {
+			missing = append(missing, ext)
+		}
+	}
+	for part := range slices.Chunk(missing, inChunk) {
 		var refs []identityRef
 		err := w.tx.Model(&store.Identity{}).Select("id", "customer_id", "external_id").
 			Where("source = ? AND external_id IN ?", w.src.name, part).Scan(&refs).Error
@@ -83,4 +92,11 @@ func (w *pageWriter) upsertActivities(rows []store.Activity) error {
 		return fmt.Errorf("storing activities: %w", err)
 	}
 	return nil
+}
+
+// insertRows writes rows in one multi-row INSERT: Create would split them
+// again into the configured CreateBatchSize, which suits wide rows, not a
+// chunk of narrow ones sized by BatchFor.
+func insertRows[T any](tx *gorm.DB, rows []T) error {
+	return tx.CreateInBatches(&rows, len(rows)).Error
 }

@@ -174,7 +174,7 @@ func (r *resolver) replaceKeys(newKeys map[int64][]resolve.Key) ([]resolve.Key, 
 		}
 	}
 	for part := range slices.Chunk(insert, r.w.e.db.BatchFor(2)) {
-		if err := r.w.tx.Create(&part).Error; err != nil {
+		if err := insertRows(r.w.tx, part); err != nil {
 			return nil, fmt.Errorf("storing match keys: %w", err)
 		}
 	}
@@ -523,10 +523,10 @@ func (r *resolver) saveComponents(idents []store.Identity, res *resolve.Result) 
 		rows[i] = store.MatchComponent{IdentityID: idents[i].ID, ComponentID: minID[res.Component[i]]}
 	}
 	for part := range slices.Chunk(rows, r.w.e.db.BatchFor(2)) {
-		err := r.w.tx.Clauses(clause.OnConflict{
+		err := insertRows(r.w.tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "identity_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"component_id"}),
-		}).Create(&part).Error
+		}), part)
 		if err != nil {
 			return fmt.Errorf("storing match components: %w", err)
 		}
@@ -576,8 +576,8 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 		for i := range created {
 			created[i] = store.Customer{LifecycleStage: "prospect", FieldSources: "{}", FirstSeenAt: &w.now}
 		}
-		for part := range slices.Chunk(created, w.e.db.BatchRows) {
-			if err := w.tx.Create(&part).Error; err != nil {
+		for part := range slices.Chunk(created, w.e.db.BatchFor(len(newCustomerColumns))) {
+			if err := insertRows(w.tx.Select(newCustomerColumns), part); err != nil {
 				return fmt.Errorf("creating customers: %w", err)
 			}
 		}
@@ -604,6 +604,7 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 				continue
 			}
 			moves[id.ID] = target
+			r.w.e.memo.noteCustomer(id.ID, target)
 			switch {
 			case id.CustomerID == 0 && len(clusters[k]) > 1 && id.ID != founder:
 				// A new record joined a person: say why.
@@ -639,13 +640,17 @@ func (r *resolver) assignCustomers(idents []store.Identity, res *resolve.Result)
 	}
 	if len(events) > 0 {
 		for part := range slices.Chunk(events, w.e.db.BatchRows) {
-			if err := w.tx.Create(&part).Error; err != nil {
+			if err := insertRows(w.tx, part); err != nil {
 				return fmt.Errorf("recording merge events: %w", err)
 			}
 		}
 	}
 	return nil
 }
+
+// newCustomerColumns are those a new customer is created with; the rest
+// keep their defaults until its row is rebuilt.
+var newCustomerColumns = []string{"lifecycle_stage", "field_sources", "first_seen_at", "created_at", "updated_at"}
 
 // setCustomers sets customer_id on the rows of table whose column (the
 // identity id) is a key of moves, to its value: a few statements with CASE
@@ -824,10 +829,10 @@ func (r *resolver) saveReviews(rows []store.MatchReview, region, seeds map[int64
 		return dup
 	})
 	for part := range slices.Chunk(rows, r.w.e.db.BatchFor(6)) {
-		err := tx.Clauses(clause.OnConflict{
+		err := insertRows(tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "identity_a"}, {Name: "identity_b"}},
 			DoUpdates: clause.AssignmentColumns([]string{"score", "reason", "evidence", "created_at"}),
-		}).Create(&part).Error
+		}), part)
 		if err != nil {
 			return fmt.Errorf("storing reviews: %w", err)
 		}

@@ -73,14 +73,21 @@ func (e *Engine) withLock(ctx context.Context, src sourceInfo, fn func(w *pageWr
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	}
 	for attempt := 1; ; attempt++ {
+		var token string
 		err := e.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			now := e.now()
-			if err := lockResolution(tx, now); err != nil {
+			var err error
+			if token, err = e.memo.stampLock(tx, e.holder, now); err != nil {
 				return err
 			}
 			return fn(&pageWriter{tx: tx, e: e, src: src, now: now})
 		}, opts...)
-		if err == nil || attempt == 4 || !retryable(err) {
+		if err == nil {
+			e.memo.stamp = token
+			return nil
+		}
+		e.memo.reset() // what the transaction noted rolled back with it
+		if attempt == 4 || !retryable(err) {
 			return err
 		}
 		e.log.Warn("retrying a transaction after a lock conflict", "connector", src.name, "stream", src.stream, "attempt", attempt, "err", err)
@@ -126,8 +133,10 @@ func (w *pageWriter) commit(run *store.SyncRun, b batch) (pageCounts, error) {
 	return pageCounts{written: n, rejected: len(w.rejects)}, nil
 }
 
-func lockResolution(tx *gorm.DB, now time.Time) error {
-	res := tx.Exec("UPDATE sync_locks SET acquired_at = ? WHERE name = ?", now, resolutionLock)
+// lockResolution takes the identity-resolution lock in tx, stamping it
+// with the holder's token.
+func lockResolution(tx *gorm.DB, now time.Time, holder string) error {
+	res := tx.Exec("UPDATE sync_locks SET acquired_at = ?, holder = ? WHERE name = ?", now, holder, resolutionLock)
 	if res.Error != nil {
 		return fmt.Errorf("taking the identity-resolution lock: %w", res.Error)
 	}
@@ -137,7 +146,7 @@ func lockResolution(tx *gorm.DB, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("creating the identity-resolution lock: %w", err)
 		}
-		if err := tx.Exec("UPDATE sync_locks SET acquired_at = ? WHERE name = ?", now, resolutionLock).Error; err != nil {
+		if err := tx.Exec("UPDATE sync_locks SET acquired_at = ?, holder = ? WHERE name = ?", now, holder, resolutionLock).Error; err != nil {
 			return fmt.Errorf("taking the identity-resolution lock: %w", err)
 		}
 	}
@@ -263,6 +272,7 @@ func (w *pageWriter) write(page connectors.Page) (int, error) {
 			ref.CustomerID = c
 			refs[ext] = ref
 		}
+		w.e.memo.noteRef(w.src.name, ref)
 	}
 	actRows := make([]store.Activity, 0, len(acts))
 	for _, a := range acts {
