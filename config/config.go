@@ -32,6 +32,8 @@ type Config struct {
 	Database Database `yaml:"database"`
 	HTTP     HTTP     `yaml:"http"`
 	Mapping  Mapping  `yaml:"mapping"`
+	// Metrics sets the thresholds of customer metrics: dormancy, stages.
+	Metrics Metrics `yaml:"metrics"`
 	// SecretKey encrypts the credentials nayose keeps in the database
 	// (OAuth tokens that connectors refresh). Write it as
 	// ${NAYOSE_SECRET_KEY}; at least 16 characters. Changing it makes the
@@ -137,6 +139,7 @@ func Defaults() Config {
 		Database: Database{Driver: "sqlite", Path: "nayose.db", MaxOpenConns: 10},
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Mapping:  Mapping{DefaultRegion: "JP", AutoMergeScore: 15, ReviewScore: 6, MaxShared: 10},
+		Metrics:  defaultMetrics(),
 	}
 }
 
@@ -269,6 +272,7 @@ func (cfg *Config) validate(c *Checker) {
 		c.Errorf("mapping.default_region", "%q is not a two-letter country code (like JP or US)", cfg.Mapping.DefaultRegion)
 	}
 	checkMapping(c, &cfg.Mapping)
+	checkMetrics(c, &cfg.Metrics)
 	if n := len(cfg.SecretKey.Reveal()); n > 0 && n < 16 {
 		c.Errorf("secret_key", "is %d characters; at least 16 are needed to encrypt credentials (use a long random value from the environment)", n)
 	}

@@ -59,6 +59,21 @@ var migrations = []migration{
 		// the identity and its customer without reading the identity row.
 		return ensureIndex(tx, dialect, "customer_identities", identitiesBySourceID, "")
 	}},
+	{version: 6, name: "customer metrics", statements: func(dialect string) []string {
+		var out []string
+		for _, t := range schemaV6 {
+			out = append(out, t.create(dialect)...)
+		}
+		return out
+	}, then: func(tx *gorm.DB, dialect string) error {
+		for _, c := range customerMetricColumns {
+			if err := ensureColumn(tx, dialect, "customers", c); err != nil {
+				return err
+			}
+		}
+		// The dormant digest asks who became dormant since it last ran.
+		return ensureIndex(tx, dialect, "customers", index{name: "ix_customers_dormant_since", columns: []string{"dormant_since"}}, "")
+	}},
 }
 
 // Migrate brings the schema up to date, recording each applied version in
@@ -127,6 +142,18 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 		applied = append(applied, m.version)
 	}
 	return applied, nil
+}
+
+// ensureColumn adds c to table unless it is there already, so a migration
+// cut off halfway runs again.
+func ensureColumn(tx *gorm.DB, dialect, table string, c column) error {
+	if tx.Migrator().HasColumn(table, c.name) {
+		return nil
+	}
+	if err := tx.Exec("ALTER TABLE " + ident(dialect, table) + " ADD COLUMN " + c.sql(dialect)).Error; err != nil {
+		return fmt.Errorf("adding column %s to %s: %w", c.name, table, err)
+	}
+	return nil
 }
 
 // ensureIndex creates ix on table and then drops the index it replaces (if

@@ -31,10 +31,14 @@ type Customer struct {
 	RFMMonetary    *int   `gorm:"column:rfm_monetary"`
 	RFMSegment     string `gorm:"column:rfm_segment"`
 	DormantSince   *time.Time
-	IdentityCount  int
-	FieldSources   string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Added in schema version 6.
+	FirstPurchaseAt *time.Time
+	Contacts90d     int   `gorm:"column:contacts_90d"`
+	LTV             int64 `gorm:"column:ltv"`
+	IdentityCount   int
+	FieldSources    string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // TableName is part of the BI contract.
@@ -218,6 +222,17 @@ type MatchKey struct {
 
 // TableName names the table.
 func (MatchKey) TableName() string { return "match_keys" }
+
+// MetricCuts are the RFM quintile cuts of the last daily metrics pass.
+type MetricCuts struct {
+	Name       string `gorm:"primaryKey"`
+	Cuts       string
+	Customers  int64
+	ComputedAt time.Time
+}
+
+// TableName names the cuts table.
+func (MetricCuts) TableName() string { return "metric_cuts" }
 
 // StaleCustomer queues a customer whose row awaits a rebuild.
 type StaleCustomer struct {

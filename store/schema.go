@@ -200,10 +200,10 @@ var schemaV1 = []table{
 			{name: "last_activity_at", typ: tTime, null: true, comment: "time of the latest activity of any kind (UTC)"},
 			{name: "last_purchase_at", typ: tTime, null: true, comment: "time of the latest purchase (UTC)"},
 			{name: "purchase_count", typ: tInt, comment: "number of purchases"},
-			{name: "gross_sales", typ: tBigint, comment: "sum of purchases, in minor units of currency (yen for JPY)"},
+			{name: "gross_sales", typ: tBigint, comment: "purchases before discounts (what was charged plus the discounts given), in minor units of currency (yen for JPY)"},
 			{name: "refund_total", typ: tBigint, comment: "sum of refunds, in minor units of currency"},
 			{name: "discount_total", typ: tBigint, comment: "sum of discounts, in minor units of currency"},
-			{name: "net_sales", typ: tBigint, comment: "gross_sales minus refunds, discounts and cancellations, in minor units"},
+			{name: "net_sales", typ: tBigint, comment: "gross_sales minus discounts and refunds (canceled sales never count), in minor units"},
 			{name: "currency", typ: tKey, size: 3, comment: "ISO 4217 currency of the money columns"},
 			{name: "rfm_recency", typ: tInt, null: true, comment: "RFM recency score, 1 (long ago) to 5 (recent)"},
 			{name: "rfm_frequency", typ: tInt, null: true, comment: "RFM frequency score, 1 to 5"},
@@ -489,10 +489,33 @@ var schemaV4 = []table{
 	},
 }
 
+// customerMetricColumns are the customer metrics added in version 6.
+var customerMetricColumns = []column{
+	{name: "first_purchase_at", typ: tTime, null: true, comment: "time of the first purchase (UTC)"},
+	{name: "contacts_90d", typ: tInt, comment: "bookings, messages, inquiries and email clicks in the last 90 days"},
+	{name: "ltv", typ: tBigint, comment: "lifetime value: net sales to date plus one more year at the customer's own yearly rate (nothing more once dormant), in minor units"},
+}
+
+// schemaV6 keeps the RFM quintile cuts the daily metrics pass computes, by
+// which customers touched by a sync are scored between passes.
+var schemaV6 = []table{
+	{
+		name:    "metric_cuts",
+		comment: "RFM quintile boundaries over the customers who bought, from the last daily metrics pass.",
+		columns: []column{
+			{name: "name", typ: tKey, size: 32, comment: "which cuts: rfm"},
+			{name: "cuts", typ: tJSON, comment: "JSON: recency (days), frequency (purchases), monetary (net sales): the top of each of the lower four fifths"},
+			{name: "customers", typ: tBigint, comment: "how many customers the cuts were computed over"},
+			{name: "computed_at", typ: tTime, comment: "when (UTC)"},
+		},
+		primary: []string{"name"},
+	},
+}
+
 // Tables lists every table the migrations create, in creation order.
 func Tables() []string {
 	var out []string
-	for _, schema := range [][]table{schemaV1, schemaV2, schemaV3, schemaV4} {
+	for _, schema := range [][]table{schemaV1, schemaV2, schemaV3, schemaV4, schemaV6} {
 		for _, t := range schema {
 			out = append(out, t.name)
 		}

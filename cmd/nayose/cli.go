@@ -222,7 +222,8 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore opens the configured database and brings its schema up to date.
+// openStore opens the configured database and brings its schema and BI
+// views up to date.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB, error) {
 	db, err := store.Open(ctx, storeOptions(cfg, log))
 	if err != nil {
@@ -235,6 +236,11 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 	}
 	if len(applied) > 0 {
 		log.Info("database migrated", "versions", applied)
+	}
+	// The BI views follow the configured timezone: made again at every start.
+	if err := db.EnsureViews(ctx, cfg.Timezone.Location); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

@@ -50,6 +50,9 @@ func cmdMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := db.EnsureViews(ctx, cfg.Timezone.Location); err != nil {
+		return err
+	}
 	if len(applied) == 0 {
 		fmt.Fprintf(env.stdout, "%s: schema is up to date\n", describeDB(cfg))
 		return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/sync/daemon"
 	"github.com/nayose/nayose/sync/engine"
+	"github.com/nayose/nayose/sync/metrics"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -46,7 +47,18 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 		Gatherer:   reg,
 		Logger:     log,
 		Notifier:   &notify.Console{W: env.stdout, Location: cfg.Timezone.Location},
+		Tasks: []daemon.Task{{Name: "metrics", Schedule: cfg.Metrics.Refresh, Run: func(ctx context.Context) error {
+			_, err := eng.RefreshMetrics(ctx)
+			return err
+		}}},
 	}).Run(ctx)
+}
+
+// configuredFigures turns the metrics settings into the engine's options.
+func configuredFigures(cfg *config.Config) metrics.Options {
+	m := cfg.Metrics
+	return metrics.Options{Location: cfg.Timezone.Location, DormantAfterDays: m.DormantAfterDays,
+		RhythmFactor: m.RhythmFactor, RhythmMinPurchases: m.RhythmMinPurchases, OpportunityDays: m.OpportunityDays}
 }
 
 func cmdSync(ctx context.Context, env *cmdEnv, args []string) error {
@@ -101,7 +113,8 @@ func openSync(ctx context.Context, env *cmdEnv, metrics *engine.Metrics) (*syncS
 		db.Close()
 		return nil, err
 	}
-	eng := engine.New(engine.Options{DB: db, Resolve: configuredResolve(cfg), SourcePriority: cfg.Mapping.SourcePriority, Logger: log, Metrics: metrics})
+	eng := engine.New(engine.Options{DB: db, Resolve: configuredResolve(cfg), SourcePriority: cfg.Mapping.SourcePriority, Logger: log, Metrics: metrics,
+		Figures: configuredFigures(cfg)})
 	// Identities stored before identity resolution kept its index are
 	// indexed (and re-resolved) once, before anything new arrives.
 	if n, err := eng.Unindexed(ctx); err != nil {

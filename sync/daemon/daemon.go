@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nayose/nayose/config"
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/notify"
 	"github.com/nayose/nayose/store"
@@ -47,6 +48,18 @@ type Options struct {
 	// StopTimeout bounds how long Run waits for running jobs after ctx
 	// ends. Default 30s.
 	StopTimeout time.Duration
+	// Tasks are scheduled jobs other than connectors: the daily metrics
+	// pass, alert delivery.
+	Tasks []Task
+}
+
+// Task is a scheduled job that is not a connector.
+type Task struct {
+	Name     string
+	Schedule config.Schedule
+	// Run does the job. An error wrapping engine.ErrBusy means another
+	// daemon is doing it, and is only noted.
+	Run func(ctx context.Context) error
 }
 
 // Daemon schedules connectors.
@@ -76,6 +89,9 @@ func New(o Options) *Daemon {
 	d := &Daemon{o: o, log: o.Logger, running: map[string]*atomic.Bool{}}
 	for _, c := range o.Connectors {
 		d.running[c.Config.Name] = new(atomic.Bool)
+	}
+	for _, t := range o.Tasks {
+		d.running["task:"+t.Name] = new(atomic.Bool)
 	}
 	return d
 }
@@ -116,6 +132,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 				d.runJob(jobCtx, conn)
 			}()
 		}
+	}
+	for _, t := range d.o.Tasks {
+		c.Schedule(t.Schedule.Schedule, cron.FuncJob(func() { d.runTask(jobCtx, t) }))
+		next := t.Schedule.Next(time.Now().In(d.o.Location))
+		d.log.Info("scheduled", "task", t.Name, "schedule", t.Schedule.Spec, "next", next.Format(time.DateTime+" MST"))
 	}
 	c.Start()
 	d.log.Info("daemon started", "connectors", len(d.o.Connectors), "timezone", d.o.Location.String())
@@ -177,6 +198,35 @@ func (d *Daemon) runJob(ctx context.Context, conn connectors.Connector) {
 	case err != nil && ctx.Err() == nil:
 		d.log.Error("connector run failed", "connector", name, "err", err)
 		d.alertFailure(ctx, conn, res)
+	}
+}
+
+// runTask runs one task unless it is already running here, and keeps a
+// panic from taking the daemon down.
+func (d *Daemon) runTask(ctx context.Context, t Task) {
+	flag := d.running["task:"+t.Name]
+	if !flag.CompareAndSwap(false, true) {
+		d.log.Warn("previous run still going; skipping this one", "task", t.Name)
+		return
+	}
+	defer flag.Store(false)
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("task panicked; the daemon goes on", "task", t.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	if ctx.Err() != nil {
+		return
+	}
+	start := time.Now()
+	err := t.Run(ctx)
+	switch {
+	case errors.Is(err, engine.ErrBusy):
+		d.log.Info("task is running in another process; skipped", "task", t.Name, "detail", err)
+	case err != nil && ctx.Err() == nil:
+		d.log.Error("task failed", "task", t.Name, "err", err)
+	case err == nil:
+		d.log.Info("task done", "task", t.Name, "took", time.Since(start).Round(time.Millisecond))
 	}
 }
 

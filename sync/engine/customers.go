@@ -14,6 +14,7 @@ import (
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/mapping"
 	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/sync/metrics"
 	"gorm.io/gorm/clause"
 )
 
@@ -50,6 +51,8 @@ type activityTotals struct {
 	Total      int64
 	FirstAt    dbTime
 	LastAt     dbTime
+	// Recent counts those since the contact window's start.
+	Recent int
 }
 
 // staleFlushInterval bounds how far customer rows fall behind during a long
@@ -129,6 +132,10 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		}
 	}
 	slices.Sort(ids)
+	fig, err := w.newFigurer()
+	if err != nil {
+		return err
+	}
 	rows := make([]store.Customer, 0, len(ids))
 	for part := range idGroups(ids) {
 		cond, args := part.where("customer_id")
@@ -139,7 +146,8 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		}
 		var totals []activityTotals
 		err = w.tx.Model(&store.Activity{}).
-			Select("customer_id, kind, currency, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at").
+			Select("customer_id, kind, currency, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at, "+
+				"SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) AS recent", w.now.Add(-metrics.ContactWindow)).
 			Where(cond, args...).Group("customer_id, kind, currency").Scan(&totals).Error
 		if err != nil {
 			return fmt.Errorf("totalling activities of customers: %w", err)
@@ -164,13 +172,17 @@ func (w *pageWriter) recompute(touched map[int64]bool) error {
 		for _, t := range totals {
 			totalsOf[t.CustomerID] = append(totalsOf[t.CustomerID], t)
 		}
+		timesOf, err := fig.purchaseTimes(part, totalsOf)
+		if err != nil {
+			return err
+		}
 		for _, id := range part.ids {
 			c, ok := byCustomer[id]
 			if !ok {
 				continue // merged away in this page
 			}
 			survive(c, identsOf[id], w.e.priority)
-			summarize(c, totalsOf[id])
+			fig.apply(c, totalsOf[id], timesOf[id])
 			c.UpdatedAt = w.now
 			rows = append(rows, *c)
 		}
@@ -224,8 +236,10 @@ func idGroups(ids []int64) iter.Seq[idGroup] {
 
 var customerUpdateColumns = []string{
 	"display_name", "name_kana", "email", "phone", "birthday", "birthday_md", "postal_code", "address", "company",
-	"lifecycle_stage", "first_seen_at", "last_activity_at", "last_purchase_at", "purchase_count",
-	"gross_sales", "refund_total", "discount_total", "net_sales", "currency", "identity_count", "field_sources", "updated_at",
+	"lifecycle_stage", "first_seen_at", "last_activity_at", "first_purchase_at", "last_purchase_at", "purchase_count",
+	"gross_sales", "refund_total", "discount_total", "net_sales", "currency", "contacts_90d", "ltv",
+	"rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "dormant_since",
+	"identity_count", "field_sources", "updated_at",
 }
 
 // survive chooses each customer field from the identities: the identity
@@ -289,68 +303,6 @@ func survive(c *store.Customer, idents []store.Identity, priority map[string]int
 	}
 	fs, _ := json.Marshal(sources)
 	c.FieldSources = string(fs)
-}
-
-// summarize sets the purchase figures and lifecycle stage from the
-// customer's activity totals. Money is summed in the currency most of the
-// customer's purchases use.
-func summarize(c *store.Customer, totals []activityTotals) {
-	perCurrency := map[string]int{}
-	contacted := false
-	for _, t := range totals {
-		if t.Kind == string(connectors.KindPurchase) {
-			perCurrency[t.Currency] += t.N
-		}
-		if last := t.LastAt.ptr(); last != nil && (c.LastActivityAt == nil || last.After(*c.LastActivityAt)) {
-			c.LastActivityAt = last
-		}
-		if first := t.FirstAt.ptr(); first != nil && (c.FirstSeenAt == nil || first.Before(*c.FirstSeenAt)) {
-			c.FirstSeenAt = first
-		}
-		switch connectors.ActivityKind(t.Kind) {
-		case connectors.KindBooking, connectors.KindInquiry, connectors.KindMessage:
-			contacted = true
-		}
-	}
-	c.Currency = ""
-	for cur, n := range perCurrency {
-		if c.Currency == "" || n > perCurrency[c.Currency] || (n == perCurrency[c.Currency] && cur < c.Currency) {
-			c.Currency = cur
-		}
-	}
-	c.PurchaseCount, c.GrossSales, c.RefundTotal, c.DiscountTotal = 0, 0, 0, 0
-	c.LastPurchaseAt = nil
-	for _, t := range totals {
-		switch connectors.ActivityKind(t.Kind) {
-		case connectors.KindPurchase:
-			c.PurchaseCount += t.N
-			if last := t.LastAt.ptr(); last != nil && (c.LastPurchaseAt == nil || last.After(*c.LastPurchaseAt)) {
-				c.LastPurchaseAt = last
-			}
-			if t.Currency == c.Currency {
-				c.GrossSales += t.Total
-			}
-		case connectors.KindRefund:
-			if t.Currency == c.Currency {
-				c.RefundTotal += t.Total
-			}
-		case connectors.KindDiscount:
-			if t.Currency == c.Currency {
-				c.DiscountTotal += t.Total
-			}
-		}
-	}
-	c.NetSales = c.GrossSales - c.RefundTotal - c.DiscountTotal
-	switch {
-	case c.PurchaseCount >= 2:
-		c.LifecycleStage = "repeat"
-	case c.PurchaseCount == 1:
-		c.LifecycleStage = "customer"
-	case contacted:
-		c.LifecycleStage = "opportunity"
-	default:
-		c.LifecycleStage = "prospect"
-	}
 }
 
 func compareTimes(a, b *time.Time) int {

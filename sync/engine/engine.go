@@ -20,6 +20,7 @@ import (
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/mapping/resolve"
 	"github.com/nayose/nayose/store"
+	"github.com/nayose/nayose/sync/metrics"
 )
 
 // Options configures an Engine.
@@ -37,6 +38,9 @@ type Options struct {
 	Metrics *Metrics
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Figures sets the thresholds of customer metrics (dormancy, stages)
+	// and the timezone their days are counted in.
+	Figures metrics.Options
 }
 
 // Engine runs connectors against one database. It is safe for concurrent
@@ -51,6 +55,7 @@ type Engine struct {
 	metrics     *Metrics
 	now         func() time.Time
 	holder      string
+	figures     metrics.Options
 	// writeMu serializes page writes within this process; the
 	// identity-resolution lock row does it across processes.
 	writeMu sync.Mutex
@@ -83,6 +88,7 @@ func New(o Options) *Engine {
 		region:      o.Resolve.Region,
 		log:         o.Logger,
 		metrics:     o.Metrics,
+		figures:     o.Figures.WithDefaults(),
 		now:         func() time.Time { return o.Now().UTC().Truncate(time.Millisecond) },
 		holder:      fmt.Sprintf("%s:%d:%s", host, os.Getpid(), randomID()),
 	}

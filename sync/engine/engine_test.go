@@ -160,7 +160,8 @@ func TestSync_IdempotentResync(t *testing.T) {
 		purchases := &pagedStream{name: "purchases", pages: []connectors.Page{
 			{Activities: []connectors.Activity{purchase("s1", "1", 1200, "2024-03-15T05:00:00Z"), purchase("s2", "1", 800, "2024-04-01T05:00:00Z"), purchase("s3", "2", 5000, "2024-04-02T05:00:00Z")}},
 		}}
-		e := newEngine(db)
+		// A month after the purchases: Taro is a repeat customer, not yet dormant.
+		e := engine.New(engine.Options{DB: db, Now: func() time.Time { return time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC) }})
 		c := connector("shop", customers, purchases)
 		for i := range 2 {
 			customers.started, purchases.started = nil, nil
