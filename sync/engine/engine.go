@@ -293,7 +293,8 @@ const prefetchPages = 4
 
 // batch is consecutive pages of a stream, written in one transaction.
 type batch struct {
-	page  connectors.Page // their records, and the cursor after the last
+	page  connectors.Page  // their records, and the cursor after the last
+	rows  []store.Identity // the page's identities as prepareIdentities made them
 	pages int
 }
 
@@ -307,7 +308,7 @@ func gather(pages <-chan fetched) iter.Seq2[batch, error] {
 				yield(batch{}, f.err)
 				return
 			}
-			b := batch{page: f.page, pages: 1}
+			b := batch{page: f.page, rows: f.rows, pages: 1}
 			var failed error
 		more:
 			for failed == nil && b.page.Len() < batchRecords {
@@ -320,6 +321,7 @@ func gather(pages <-chan fetched) iter.Seq2[batch, error] {
 						failed = g.err
 					default:
 						b.page, b.pages = appendPage(b.page, g.page), b.pages+1
+						b.rows = slices.Concat(b.rows, g.rows)
 					}
 				default:
 					break more
@@ -354,6 +356,7 @@ func appendPage(a, b connectors.Page) connectors.Page {
 // fetched is a page read from a stream, or the error that ended it.
 type fetched struct {
 	page connectors.Page
+	rows []store.Identity // page.Identities prepared, one row each
 	err  error
 }
 
@@ -378,8 +381,9 @@ func (e *Engine) prefetch(ctx context.Context, src sourceInfo, s connectors.Stre
 		}()
 		for page, err := range s.Pages(ctx, cursor) {
 			dropInvalidRaw(&page)
+			rows := prepareIdentities(src, e.region, page.Identities)
 			select {
-			case ch <- fetched{page: page, err: err}:
+			case ch <- fetched{page: page, rows: rows, err: err}:
 			case <-ctx.Done():
 				return
 			}

@@ -13,20 +13,26 @@ import (
 
 // checkIdentities drops identities the engine cannot store, as rejects, and
 // keeps the last of several with one external id.
-func (w *pageWriter) checkIdentities(in []connectors.Identity) []pageIdentity {
+// prepared, when it has a row for each identity, holds their stored forms
+// as prepareIdentity made them while the page was fetched.
+func (w *pageWriter) checkIdentities(in []connectors.Identity, prepared []store.Identity) []pageIdentity {
 	out := make([]pageIdentity, 0, len(in))
 	pos := make(map[string]int, len(in))
-	for _, id := range in {
+	for i, id := range in {
 		if reason := badExternalID(id.ExternalID); reason != "" {
 			w.reject(id.ExternalID, "external_id", reason, id.Raw)
 			continue
 		}
-		if i, dup := pos[id.ExternalID]; dup {
-			out[i] = pageIdentity{Identity: id}
+		p := pageIdentity{Identity: id}
+		if len(prepared) == len(in) {
+			p.row = &prepared[i]
+		}
+		if j, dup := pos[id.ExternalID]; dup {
+			out[j] = p
 			continue
 		}
 		pos[id.ExternalID] = len(out)
-		out = append(out, pageIdentity{Identity: id})
+		out = append(out, p)
 	}
 	return out
 }
@@ -87,13 +93,40 @@ func (w *pageWriter) reject(externalID, field, reason string, raw json.RawMessag
 	})
 }
 
-// identityRow turns a connector's identity into its stored form, with the
-// normalized keys linking compares.
+// identityRow turns a page's identity into its stored form, first and
+// last seen now.
 func (w *pageWriter) identityRow(id pageIdentity) store.Identity {
-	region := w.e.region
+	var row store.Identity
+	if id.row != nil {
+		row = *id.row
+	} else {
+		row = prepareIdentity(w.src, w.e.region, id.Identity)
+	}
+	row.FirstSeenAt, row.LastSeenAt = w.now, w.now
+	return row
+}
+
+// prepareIdentities returns the stored forms of a page's identities. The
+// engine calls it while pages are fetched: normalizing is a real share of
+// the work, and off the committing goroutine it overlaps the database's.
+func prepareIdentities(src sourceInfo, region string, ids []connectors.Identity) []store.Identity {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]store.Identity, len(ids))
+	for i, id := range ids {
+		out[i] = prepareIdentity(src, region, id)
+	}
+	return out
+}
+
+// prepareIdentity turns a connector's identity into its stored form, with
+// the normalized keys linking compares; the times it was seen are left to
+// the transaction that stores it.
+func prepareIdentity(src sourceInfo, region string, id connectors.Identity) store.Identity {
 	row := store.Identity{
-		Source:           w.src.name,
-		SourceType:       w.src.typ,
+		Source:           src.name,
+		SourceType:       src.typ,
 		ExternalID:       id.ExternalID,
 		FullName:         clip(mapping.Fold(id.FullName), 255),
 		FamilyName:       clip(mapping.Fold(id.FamilyName), 255),
@@ -107,8 +140,6 @@ func (w *pageWriter) identityRow(id pageIdentity) store.Identity {
 		Company:          clip(mapping.Fold(id.Company), 255),
 		MarketingConsent: id.MarketingConsent,
 		Raw:              rawJSON(id.Raw),
-		FirstSeenAt:      w.now,
-		LastSeenAt:       w.now,
 	}
 	for _, e := range id.Emails {
 		if k := mapping.EmailKey(e); k != "" && len(k) <= 320 {

@@ -103,7 +103,7 @@ func (e *Engine) withLock(ctx context.Context, src sourceInfo, fn func(w *pageWr
 // the run.
 func (w *pageWriter) commit(run *store.SyncRun, b batch) (pageCounts, error) {
 	tx, src, now, page := w.tx, w.src, w.now, b.page
-	n, err := w.write(page)
+	n, err := w.write(page, b.rows)
 	if err != nil {
 		return pageCounts{}, err
 	}
@@ -179,6 +179,9 @@ type pageWriter struct {
 type pageIdentity struct {
 	connectors.Identity
 	placeholder bool
+	// row is its stored form, prepared while the page was fetched (nil for
+	// a placeholder).
+	row *store.Identity
 }
 
 // identityRef is what the page needs to know of a stored identity.
@@ -188,9 +191,9 @@ type identityRef struct {
 	ExternalID string
 }
 
-func (w *pageWriter) write(page connectors.Page) (int, error) {
+func (w *pageWriter) write(page connectors.Page, prepared []store.Identity) (int, error) {
 	w.rejects = append(w.rejects, page.Rejects...)
-	idents := w.checkIdentities(page.Identities)
+	idents := w.checkIdentities(page.Identities, prepared)
 	acts := w.checkActivities(page.Activities)
 
 	// Every identity the page names: its own, and those its activities
