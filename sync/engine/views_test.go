@@ -2,9 +2,14 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/store"
 	"github.com/nayose/nayose/store/storetest"
@@ -121,4 +126,77 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The example queries in the README's BI section run as written on
+// MariaDB (and SQLite, where they share a dialect).
+func TestViews_READMEQueriesRun(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(readme)
+	start := strings.Index(section, "## Connecting a BI tool")
+	if start < 0 {
+		t.Fatal("README has no BI section")
+	}
+	section = section[start:]
+	section = section[:strings.Index(section[3:], "\n## ")+3]
+	var queries []string
+	for _, block := range strings.Split(section, "```sql\n")[1:] {
+		block = block[:strings.Index(block, "```")]
+		for _, q := range strings.Split(block, ";\n") {
+			var lines []string
+			for _, l := range strings.Split(q, "\n") {
+				if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+					lines = append(lines, l)
+				}
+			}
+			if q := strings.Join(lines, " "); strings.HasPrefix(q, "SELECT") {
+				queries = append(queries, q)
+			}
+		}
+	}
+	if len(queries) < 5 {
+		t.Fatalf("found %d example queries in the README, want at least 5", len(queries))
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect != store.MySQL {
+			t.Skip("the README's examples are MySQL")
+		}
+		e := newEngine(db)
+		run(t, e, connector("pos", &pagedStream{name: "all", pages: []connectors.Page{{
+			Identities: []connectors.Identity{person("a", "青木 陽菜", "hina.aoki@gmail.com", "")},
+			Activities: []connectors.Activity{activity(connectors.KindPurchase, "p1", "a", time.Now().AddDate(0, 0, -400), 5000)},
+		}}}))
+		if _, err := e.RefreshMetrics(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		must(t, db.EnsureViews(context.Background(), time.UTC))
+
+		// As the README says: a user that may only read.
+		var dbName string
+		must(t, db.SQL.QueryRow("SELECT DATABASE()").Scan(&dbName))
+		user, password := "bi_"+strconv.FormatInt(time.Now().UnixNano()%1e9, 36), "read-only-"+strconv.Itoa(os.Getpid())
+		must(t, db.Gorm.Exec("CREATE USER '"+user+"'@'%' IDENTIFIED BY '"+password+"'").Error)
+		t.Cleanup(func() { db.Gorm.Exec("DROP USER '" + user + "'@'%'") })
+		must(t, db.Gorm.Exec("GRANT SELECT ON `"+dbName+"`.* TO '"+user+"'@'%'").Error)
+		cfg, err := mysql.ParseDSN(os.Getenv("NAYOSE_TEST_MYSQL_DSN"))
+		must(t, err)
+		cfg.User, cfg.Passwd, cfg.DBName = user, password, dbName
+		bi, err := sql.Open("mysql", cfg.FormatDSN())
+		must(t, err)
+		defer bi.Close()
+		for _, q := range queries {
+			rows, err := bi.Query(q)
+			if err != nil {
+				t.Errorf("README query failed for the BI user: %v\n%s", err, q)
+				continue
+			}
+			rows.Close()
+		}
+		if _, err := bi.Exec("DELETE FROM customers"); err == nil {
+			t.Error("the read-only BI user could delete customers")
+		}
+	})
 }
