@@ -489,6 +489,14 @@ var schemaV4 = []table{
 	},
 }
 
+// alertDelivery are the columns the notify outbox adds to alerts
+// (migration 5): an alert that failed to send is retried, after a backoff,
+// until it goes out.
+var alertDelivery = []column{
+	{name: "attempts", typ: tInt, comment: "failed delivery attempts so far"},
+	{name: "not_before", typ: tTime, null: true, comment: "no delivery before this time: a backoff after a failure or a rate limit; NULL to send at once (UTC)"},
+}
+
 // Tables lists every table the migrations create, in creation order.
 func Tables() []string {
 	var out []string
