@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,6 +35,8 @@ type Config struct {
 	Mapping  Mapping  `yaml:"mapping"`
 	// Metrics sets the thresholds of customer metrics: dormancy, stages.
 	Metrics Metrics `yaml:"metrics"`
+	// Notify says where alerts go and when.
+	Notify Notify `yaml:"notify"`
 	// SecretKey encrypts the credentials nayose keeps in the database
 	// (OAuth tokens that connectors refresh). Write it as
 	// ${NAYOSE_SECRET_KEY}; at least 16 characters. Changing it makes the
@@ -103,6 +106,70 @@ type Mapping struct {
 	Weights map[string]map[string]float64 `yaml:"weights"`
 }
 
+// Notify configures how alerts reach people: Slack, the console, or both.
+// What raises an alert is decided elsewhere.
+type Notify struct {
+	// Slack posts alerts to one channel, through a bot token with a
+	// channel or through an incoming webhook.
+	Slack NotifySlack `yaml:"slack"`
+	// Console prints alerts on standard output. Default: on when Slack is
+	// not configured, off when it is.
+	Console *bool `yaml:"console"`
+	// QuietHours, read in Timezone, hold alerts back; when they end, what
+	// waited goes out, batched.
+	QuietHours *QuietHours `yaml:"quiet_hours"`
+	// BatchOver: when more alerts of one rule than this wait together,
+	// they go out as one digest message. Default 3.
+	BatchOver int `yaml:"batch_over"`
+	// Every is how often waiting alerts are delivered. Default 1m.
+	Every Duration `yaml:"every"`
+}
+
+// NotifySlack is where alerts go on Slack.
+type NotifySlack struct {
+	// BotToken is a Slack app's bot token (xoxb-...) with the chat:write
+	// scope; write it as ${SLACK_BOT_TOKEN}. It needs Channel.
+	BotToken Secret `yaml:"bot_token"`
+	// Channel is the channel to post in, "#shop-alerts" or an id
+	// ("C0123456789"); the app must be invited to it.
+	Channel string `yaml:"channel"`
+	// WebhookURL is an incoming webhook, instead of BotToken and Channel;
+	// its path is a credential, so write it as ${SLACK_WEBHOOK_URL}.
+	WebhookURL Secret `yaml:"webhook_url"`
+}
+
+// Configured reports whether Slack is set up at all.
+func (s NotifySlack) Configured() bool { return s.BotToken != "" || s.WebhookURL != "" }
+
+// ConsoleOn reports whether alerts are printed on standard output.
+func (n Notify) ConsoleOn() bool {
+	if n.Console != nil {
+		return *n.Console
+	}
+	return !n.Slack.Configured()
+}
+
+// QuietHours is a daily stretch of time, in the configured Timezone, when
+// no alert is sent. From after To crosses midnight: 22:00 to 08:00.
+type QuietHours struct {
+	From *TimeOfDay `yaml:"from"`
+	To   *TimeOfDay `yaml:"to"`
+}
+
+// Validate implements Validator.
+func (q *QuietHours) Validate(c *Checker, path string) {
+	switch {
+	case q.From == nil && q.To == nil:
+		c.Errorf(path, "quiet hours need from and to, like {from: \"22:00\", to: \"08:00\"}")
+	case q.From == nil:
+		c.Errorf(path, "quiet hours need from, when they start (like \"22:00\")")
+	case q.To == nil:
+		c.Errorf(path, "quiet hours need to, when they end (like \"08:00\")")
+	case *q.From == *q.To:
+		c.Errorf(path+".to", "quiet hours from %s to %s are empty (remove quiet_hours to send at any time)", q.From, q.To)
+	}
+}
+
 // Connector is one configured source.
 type Connector struct {
 	// Name identifies the connector in the database, logs and metrics:
@@ -140,6 +207,7 @@ func Defaults() Config {
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Mapping:  Mapping{DefaultRegion: "JP", AutoMergeScore: 15, ReviewScore: 6, MaxShared: 10},
 		Metrics:  defaultMetrics(),
+		Notify:   Notify{BatchOver: 3, Every: Duration(time.Minute)},
 	}
 }
 
@@ -273,6 +341,7 @@ func (cfg *Config) validate(c *Checker) {
 	}
 	checkMapping(c, &cfg.Mapping)
 	checkMetrics(c, &cfg.Metrics)
+	checkNotify(c, &cfg.Notify)
 	if n := len(cfg.SecretKey.Reveal()); n > 0 && n < 16 {
 		c.Errorf("secret_key", "is %d characters; at least 16 are needed to encrypt credentials (use a long random value from the environment)", n)
 	}
@@ -404,6 +473,49 @@ func checkMapping(c *Checker, m *Mapping) {
 				c.Errorf(path+"."+lname, "%q is not a level of %s (allowed: %s)", lname, name, strings.Join(levelNames, ", "))
 			}
 		}
+	}
+}
+
+// slackChannel is a channel name (#shop-alerts, shop-alerts) or id.
+var slackChannel = regexp.MustCompile(`^#?[\p{L}\p{N}_.-]{1,80}$`)
+
+// checkNotify checks where alerts go. Messages never quote the token or
+// the webhook URL: both are credentials.
+func checkNotify(c *Checker, n *Notify) {
+	s := n.Slack
+	token, hook := s.BotToken.Reveal(), s.WebhookURL.Reveal()
+	// An unset ${VAR} was reported already; its empty value says nothing.
+	tokenUnset := c.hasProblemAt("notify.slack.bot_token")
+	hookUnset := c.hasProblemAt("notify.slack.webhook_url")
+	switch {
+	case token != "" && hook != "":
+		c.Errorf("notify.slack.webhook_url", "give bot_token with channel, or webhook_url, not both")
+	case token != "" && s.Channel == "" && !c.hasProblemAt("notify.slack.channel"):
+		c.Errorf("notify.slack", "bot_token needs channel, the channel to post in (like \"#shop-alerts\"), with the app invited to it")
+	case token == "" && s.Channel != "" && hook != "":
+		c.Errorf("notify.slack.channel", "an incoming webhook posts to the channel it was made for: remove channel, or use bot_token instead of webhook_url")
+	case token == "" && s.Channel != "" && !tokenUnset && !hookUnset:
+		c.Errorf("notify.slack", "channel needs bot_token, a bot token with the chat:write scope (like ${SLACK_BOT_TOKEN})")
+	}
+	if token != "" && !strings.HasPrefix(token, "xox") {
+		c.Errorf("notify.slack.bot_token", "is not a Slack bot token (they start with xoxb-; find it under OAuth & Permissions in the app's settings)")
+	}
+	if s.Channel != "" && !slackChannel.MatchString(s.Channel) {
+		c.Errorf("notify.slack.channel", "%q is not a channel name or id (write it like \"#shop-alerts\" or \"C0123456789\")", s.Channel)
+	}
+	if hook != "" {
+		if u, err := url.Parse(hook); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			c.Errorf("notify.slack.webhook_url", "is not a URL (copy it from Incoming Webhooks in the app's settings: https://hooks.slack.com/services/...)")
+		}
+	}
+	if n.Console != nil && !*n.Console && !s.Configured() && !tokenUnset && !hookUnset {
+		c.Errorf("notify.console", "with console off and no slack, alerts would go nowhere: configure notify.slack or turn console on")
+	}
+	if n.BatchOver < 1 {
+		c.Errorf("notify.batch_over", "must be at least 1 (when more alerts of one rule than this wait together, they go out as one message)")
+	}
+	if n.Every.Std() < time.Second {
+		c.Errorf("notify.every", "must be at least 1s")
 	}
 }
 

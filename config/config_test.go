@@ -269,12 +269,53 @@ var badConfigs = []struct {
 			`values.bad.yaml:17:14: connectors[1].timeout: "-5m": a duration cannot be negative`,
 		},
 	},
+	{
+		file: "notify_slack.bad.yaml",
+		want: []string{
+			`notify_slack.bad.yaml:4:16: notify.slack.bot_token: is not a Slack bot token (they start with xoxb-; find it under OAuth & Permissions in the app's settings)`,
+			`notify_slack.bad.yaml:5:18: notify.slack.webhook_url: give bot_token with channel, or webhook_url, not both`,
+			`notify_slack.bad.yaml:6:14: notify.slack.channel: "shop alerts" is not a channel name or id (write it like "#shop-alerts" or "C0123456789")`,
+			`notify_slack.bad.yaml:7:36: notify.quiet_hours.to: "24:00" is not a time of day (write HH:MM from 00:00 to 23:59, like "22:00")`,
+			`notify_slack.bad.yaml:8:15: notify.batch_over: must be at least 1 (when more alerts of one rule than this wait together, they go out as one message)`,
+			`notify_slack.bad.yaml:9:10: notify.every: must be at least 1s`,
+		},
+	},
+	{
+		file: "notify_channel.bad.yaml",
+		want: []string{
+			`notify_channel.bad.yaml:4:5: notify.slack: bot_token needs channel, the channel to post in (like "#shop-alerts"), with the app invited to it`,
+			`notify_channel.bad.yaml:6:11: notify.quiet_hours.from: "7:5" is not a time of day (write HH:MM from 00:00 to 23:59, like "22:00")`,
+			`notify_channel.bad.yaml:8:3: notify: unknown field "batch_ovr" (did you mean "batch_over"?)`,
+		},
+	},
+	{
+		file: "notify_quiet.bad.yaml",
+		want: []string{
+			`notify_quiet.bad.yaml:3:5: notify.quiet_hours: quiet hours need to, when they end (like "08:00")`,
+		},
+	},
+	{
+		file: "notify_nowhere.bad.yaml",
+		want: []string{
+			`notify_nowhere.bad.yaml:3:5: notify.slack: channel needs bot_token, a bot token with the chat:write scope (like ${SLACK_BOT_TOKEN})`,
+			`notify_nowhere.bad.yaml:4:12: notify.console: with console off and no slack, alerts would go nowhere: configure notify.slack or turn console on`,
+			`notify_nowhere.bad.yaml:7:9: notify.quiet_hours.to: quiet hours from 08:00 to 08:00 are empty (remove quiet_hours to send at any time)`,
+		},
+	},
 }
+
+// badEnv is the environment the bad configs are read in: what they use
+// is set, so that each file's own mistakes are what is reported.
+var badEnv = env{"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/abc"}
 
 func TestBadConfigs(t *testing.T) {
 	for _, tt := range badConfigs {
 		t.Run(tt.file, func(t *testing.T) {
-			cfg, err := parseFile(t, tt.file, noEnv)
+			e := noEnv
+			if strings.HasPrefix(tt.file, "notify") {
+				e = badEnv
+			}
+			cfg, err := parseFile(t, tt.file, e)
 			if err == nil {
 				t.Fatalf("Parse succeeded, want %d problems; got %+v", len(tt.want), cfg)
 			}
@@ -578,6 +619,81 @@ func TestBadConfigs_SyntaxWithoutLine(t *testing.T) {
 		}
 		if lines := problemLines(t, err); !slices.Equal(lines, []string{tt.want}) {
 			t.Errorf("Parse(%q) = %q, want %q", tt.yaml, lines, tt.want)
+		}
+	}
+}
+
+func TestGoodConfig_Notify(t *testing.T) {
+	hhmm := func(h, m int) *config.TimeOfDay { return &config.TimeOfDay{Hour: h, Minute: m} }
+	tests := []struct {
+		name string
+		src  string
+		// want is the section as read; console is ConsoleOn().
+		want    config.Notify
+		console bool
+	}{
+		{
+			name:    "defaults: console only",
+			src:     "timezone: UTC\n",
+			want:    config.Notify{BatchOver: 3, Every: config.Duration(time.Minute)},
+			console: true,
+		},
+		{
+			name: "bot token with channel, console too, quiet hours over midnight",
+			src:  "notify:\n  slack:\n    bot_token: ${SLACK_BOT_TOKEN}\n    channel: \"#shop-alerts\"\n  console: true\n  quiet_hours: {from: \"22:00\", to: 8:00}\n  batch_over: 5\n  every: 30s\n",
+			want: config.Notify{
+				Slack:      config.NotifySlack{BotToken: "xoxb-1-2-abc", Channel: "#shop-alerts"},
+				Console:    new(true),
+				QuietHours: &config.QuietHours{From: hhmm(22, 0), To: hhmm(8, 0)},
+				BatchOver:  5, Every: config.Duration(30 * time.Second),
+			},
+			console: true,
+		},
+		{
+			name:    "webhook: console off unless asked",
+			src:     "notify:\n  slack:\n    webhook_url: ${SLACK_WEBHOOK_URL}\n  quiet_hours:\n",
+			want:    config.Notify{Slack: config.NotifySlack{WebhookURL: "https://hooks.slack.com/services/T0/B0/abc"}, BatchOver: 3, Every: config.Duration(time.Minute)},
+			console: false,
+		},
+		{
+			name:    "channel by id",
+			src:     "notify:\n  slack: {bot_token: \"${SLACK_BOT_TOKEN}\", channel: C0123ABCD}\n",
+			want:    config.Notify{Slack: config.NotifySlack{BotToken: "xoxb-1-2-abc", Channel: "C0123ABCD"}, BatchOver: 3, Every: config.Duration(time.Minute)},
+			console: false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Parse("nayose.yaml", []byte(tt.src), badEnv.lookup)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if !reflect.DeepEqual(cfg.Notify, tt.want) {
+				t.Errorf("notify = %+v, want %+v", cfg.Notify, tt.want)
+			}
+			if got := cfg.Notify.ConsoleOn(); got != tt.console {
+				t.Errorf("ConsoleOn() = %v, want %v", got, tt.console)
+			}
+		})
+	}
+}
+
+func TestParseTimeOfDay(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string // "" for an error
+	}{
+		{"22:00", "22:00"}, {"8:00", "08:00"}, {"00:00", "00:00"}, {"23:59", "23:59"}, {"07:05", "07:05"},
+		{"24:00", ""}, {"7:5", ""}, {"12:60", ""}, {"2200", ""}, {"", ""}, {"22:00:00", ""}, {" 22:00", ""}, {"-1:00", ""},
+	} {
+		got, err := config.ParseTimeOfDay(tt.in)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("ParseTimeOfDay(%q) = %v, want an error", tt.in, got)
+		case tt.want != "" && err != nil:
+			t.Errorf("ParseTimeOfDay(%q): %v", tt.in, err)
+		case tt.want != "" && got.String() != tt.want:
+			t.Errorf("ParseTimeOfDay(%q) = %v, want %s", tt.in, got, tt.want)
 		}
 	}
 }

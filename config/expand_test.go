@@ -189,7 +189,7 @@ func TestEnvExpansion(t *testing.T) {
 			name:    "a top-level key is not expanded into a known one",
 			yaml:    "${KEY}: UTC\n",
 			env:     env{"KEY": "timezone"},
-			wantErr: `env.yaml:1:1: unknown field "${KEY}" (allowed: timezone, log, database, http, mapping, metrics, secret_key, connectors)`,
+			wantErr: `env.yaml:1:1: unknown field "${KEY}" (allowed: timezone, log, database, http, mapping, metrics, notify, secret_key, connectors)`,
 		},
 		{
 			name:    "unset without default",

@@ -120,3 +120,51 @@ func TestSecret_Empty(t *testing.T) {
 		t.Errorf("Reveal() = %q, want \"\"", s.Reveal())
 	}
 }
+
+func TestSecret_SlackCredentialsNeverPrint(t *testing.T) {
+	const token = "xoxb-1111-2222-Zq9xSECRET"
+	const hookPath = "T0AAA/B0BBB/Zq9xHOOKSECRET"
+	e := env{"SLACK_BOT_TOKEN": token, "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/" + hookPath}
+	src := "notify:\n  slack:\n    bot_token: ${SLACK_BOT_TOKEN}\n    channel: \"#alerts\"\n"
+	cfg, err := config.Parse("nayose.yaml", []byte(src), e.lookup)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if cfg.Notify.Slack.BotToken.Reveal() != token {
+		t.Fatalf("bot token not read")
+	}
+	var b bytes.Buffer
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("config", "notify", cfg.Notify, "config", cfg)
+	y, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{
+		"%+v":  fmt.Sprintf("%+v", cfg.Notify),
+		"%#v":  fmt.Sprintf("%#v", *cfg),
+		"slog": b.String(),
+		"yaml": string(y),
+	}
+
+	// Problems about either credential name it without quoting it.
+	for _, bad := range []string{
+		"notify:\n  slack:\n    bot_token: ${SLACK_BOT_TOKEN}\n    webhook_url: ${SLACK_WEBHOOK_URL}\n",
+		"notify:\n  slack:\n    webhook_url: ${SLACK_WEBHOOK_URL}\n    channel: \"#alerts\"\n",
+		"notify:\n  slack:\n    bot_token: Bearer-" + token + "\n    channel: \"#alerts\"\n",
+		"notify:\n  slack:\n    webhook_url: hooks.slack.com/services/" + hookPath + "\n",
+	} {
+		_, err := config.Parse("nayose.yaml", []byte(bad), e.lookup)
+		if err == nil {
+			t.Errorf("Parse(%q) succeeded, want a problem", bad)
+			continue
+		}
+		outputs["problem "+bad] = err.Error()
+	}
+	for name, out := range outputs {
+		for _, secret := range []string{"Zq9xSECRET", "Zq9xHOOKSECRET"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s shows a credential: %s", name, out)
+			}
+		}
+	}
+}

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,6 +103,43 @@ func (l *Location) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes the zone's name.
 func (l Location) MarshalYAML() (any, error) { return l.String(), nil }
+
+// TimeOfDay is a wall-clock time written as "HH:MM", from 00:00 to 23:59.
+type TimeOfDay struct {
+	Hour, Minute int
+}
+
+var timeOfDay = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`)
+
+// ParseTimeOfDay reads "HH:MM".
+func ParseTimeOfDay(s string) (TimeOfDay, error) {
+	m := timeOfDay.FindStringSubmatch(s)
+	if m == nil {
+		return TimeOfDay{}, fmt.Errorf("%q is not a time of day (write HH:MM from 00:00 to 23:59, like \"22:00\")", s)
+	}
+	h, _ := strconv.Atoi(m[1])
+	mm, _ := strconv.Atoi(m[2])
+	return TimeOfDay{Hour: h, Minute: mm}, nil
+}
+
+// UnmarshalYAML parses "HH:MM".
+func (t *TimeOfDay) UnmarshalYAML(n *yaml.Node) error {
+	if err := scalar(n); err != nil {
+		return err
+	}
+	v, err := ParseTimeOfDay(n.Value)
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// String writes the time as "HH:MM".
+func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
+
+// MarshalYAML writes the time as "HH:MM".
+func (t TimeOfDay) MarshalYAML() (any, error) { return t.String(), nil }
 
 // scheduleParser accepts what the daemon runs: 5-field cron specs and the
 // descriptors (@every 1h, @hourly, @daily...).

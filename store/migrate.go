@@ -59,6 +59,14 @@ var migrations = []migration{
 		// the identity and its customer without reading the identity row.
 		return ensureIndex(tx, dialect, "customer_identities", identitiesBySourceID, "")
 	}},
+	{version: 5, name: "alert delivery", statements: func(string) []string { return nil }, then: func(tx *gorm.DB, dialect string) error {
+		for _, c := range alertDelivery {
+			if err := ensureColumn(tx, dialect, "alerts", c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 	{version: 6, name: "customer metrics", statements: func(dialect string) []string {
 		var out []string
 		for _, t := range schemaV6 {
@@ -145,12 +153,13 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 }
 
 // ensureColumn adds c to table unless it is there already, so a migration
-// cut off halfway runs again.
+// cut off between two columns (MySQL commits each) runs again.
 func ensureColumn(tx *gorm.DB, dialect, table string, c column) error {
 	if tx.Migrator().HasColumn(table, c.name) {
 		return nil
 	}
-	if err := tx.Exec("ALTER TABLE " + ident(dialect, table) + " ADD COLUMN " + c.sql(dialect)).Error; err != nil {
+	stmt := "ALTER TABLE " + ident(dialect, table) + " ADD COLUMN " + c.sql(dialect)
+	if err := tx.Exec(stmt).Error; err != nil {
 		return fmt.Errorf("adding column %s to %s: %w", c.name, table, err)
 	}
 	return nil

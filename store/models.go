@@ -185,6 +185,18 @@ type RejectedRecord struct {
 // TableName is part of the BI contract.
 func (RejectedRecord) TableName() string { return "rejected_records" }
 
+// Alert statuses recorded in alerts.
+const (
+	// AlertPending waits for the next delivery.
+	AlertPending = "pending"
+	// AlertSent was delivered.
+	AlertSent = "sent"
+	// AlertHeld waits for quiet hours to end.
+	AlertHeld = "held"
+	// AlertFailed will not be sent: it could not be read back.
+	AlertFailed = "failed"
+)
+
 // Alert is a notification sent (or held) for a customer.
 type Alert struct {
 	ID         int64 `gorm:"primaryKey"`
@@ -197,6 +209,10 @@ type Alert struct {
 	Error      string
 	CreatedAt  time.Time
 	SentAt     *time.Time
+	// Attempts counts failed deliveries; NotBefore, when set, delays the
+	// next one (migration 5).
+	Attempts  int
+	NotBefore *time.Time
 }
 
 // TableName is part of the BI contract.

@@ -504,12 +504,20 @@ var schemaV6 = []table{
 		comment: "RFM quintile boundaries over the customers who bought, from the last daily metrics pass.",
 		columns: []column{
 			{name: "name", typ: tKey, size: 32, comment: "which cuts: rfm"},
-			{name: "cuts", typ: tJSON, comment: "JSON: recency (days), frequency (purchases), monetary (net sales): the top of each of the lower four fifths"},
+			{name: "cuts", typ: tJSON, comment: "JSON: recency (last purchase times), frequency (purchases), monetary (net sales): the top of each of the lower four fifths"},
 			{name: "customers", typ: tBigint, comment: "how many customers the cuts were computed over"},
 			{name: "computed_at", typ: tTime, comment: "when (UTC)"},
 		},
 		primary: []string{"name"},
 	},
+}
+
+// alertDelivery are the columns the notify outbox adds to alerts
+// (migration 5): an alert that failed to send is retried, after a backoff,
+// until it goes out.
+var alertDelivery = []column{
+	{name: "attempts", typ: tInt, comment: "failed delivery attempts so far"},
+	{name: "not_before", typ: tTime, null: true, comment: "no delivery before this time: a backoff after a failure or a rate limit; NULL to send at once (UTC)"},
 }
 
 // Tables lists every table the migrations create, in creation order.

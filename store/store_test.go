@@ -17,7 +17,7 @@ func TestMigrate_IsIdempotentAndRecorded(t *testing.T) {
 		}
 		var versions []int
 		db.Gorm.Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&versions)
-		if !slices.Equal(versions, []int{1, 2, 3, 4, 6}) {
+		if !slices.Equal(versions, []int{1, 2, 3, 4, 5, 6}) {
 			t.Errorf("schema_migrations = %v", versions)
 		}
 		want := []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "alerts", "sync_locks", "match_keys", "match_components", "match_overrides", "match_reviews", "oauth_tokens", "stale_customers", "metric_cuts"}
@@ -79,6 +79,38 @@ func TestMigrate_ActivityTotalsIndexReplacesTheTimelineIndex(t *testing.T) {
 		applied, err := db.Migrate(context.Background())
 		if err != nil || !slices.Equal(applied, []int{4}) {
 			t.Fatalf("re-running migration 4: applied %v, %v", applied, err)
+		}
+	})
+}
+
+func TestMigrate_AlertDeliveryColumnsAddedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := db.Gorm.Migrator()
+		for _, col := range []string{"attempts", "not_before"} {
+			if !m.HasColumn("alerts", col) {
+				t.Errorf("alerts.%s missing after migrating", col)
+			}
+		}
+		// A migration cut off after adding its first column runs again
+		// without adding it twice.
+		if err := db.Gorm.Exec("DELETE FROM schema_migrations WHERE version = 5").Error; err != nil {
+			t.Fatal(err)
+		}
+		applied, err := db.Migrate(context.Background())
+		if err != nil || !slices.Equal(applied, []int{5}) {
+			t.Fatalf("re-running migration 5: applied %v, %v", applied, err)
+		}
+		// The columns work through the model, with their defaults.
+		row := store.Alert{Rule: "r", DedupKey: "k", Status: store.AlertPending, Payload: "{}"}
+		if err := db.Gorm.Create(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		var got store.Alert
+		if err := db.Gorm.First(&got, row.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got.Attempts != 0 || got.NotBefore != nil {
+			t.Errorf("new alert: attempts %d, not_before %v; want 0 and NULL", got.Attempts, got.NotBefore)
 		}
 	})
 }
