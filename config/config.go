@@ -123,6 +123,8 @@ type Notify struct {
 	BatchOver int `yaml:"batch_over"`
 	// Every is how often waiting alerts are delivered. Default 1m.
 	Every Duration `yaml:"every"`
+	// Rules say which alerts are raised.
+	Rules NotifyRules `yaml:"rules"`
 }
 
 // NotifySlack is where alerts go on Slack.
@@ -207,7 +209,7 @@ func Defaults() Config {
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Mapping:  Mapping{DefaultRegion: "JP", AutoMergeScore: 15, ReviewScore: 6, MaxShared: 10},
 		Metrics:  defaultMetrics(),
-		Notify:   Notify{BatchOver: 3, Every: Duration(time.Minute)},
+		Notify:   Notify{BatchOver: 3, Every: Duration(time.Minute), Rules: defaultRules()},
 	}
 }
 
@@ -342,6 +344,7 @@ func (cfg *Config) validate(c *Checker) {
 	checkMapping(c, &cfg.Mapping)
 	checkMetrics(c, &cfg.Metrics)
 	checkNotify(c, &cfg.Notify)
+	checkRules(c, &cfg.Notify.Rules)
 	if n := len(cfg.SecretKey.Reveal()); n > 0 && n < 16 {
 		c.Errorf("secret_key", "is %d characters; at least 16 are needed to encrypt credentials (use a long random value from the environment)", n)
 	}

@@ -668,8 +668,10 @@ func TestGoodConfig_Notify(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if !reflect.DeepEqual(cfg.Notify, tt.want) {
-				t.Errorf("notify = %+v, want %+v", cfg.Notify, tt.want)
+			got := cfg.Notify
+			got.Rules = config.NotifyRules{} // TestNotifyRules checks them
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("notify = %+v, want %+v", got, tt.want)
 			}
 			if got := cfg.Notify.ConsoleOn(); got != tt.console {
 				t.Errorf("ConsoleOn() = %v, want %v", got, tt.console)
@@ -694,6 +696,32 @@ func TestParseTimeOfDay(t *testing.T) {
 			t.Errorf("ParseTimeOfDay(%q): %v", tt.in, err)
 		case tt.want != "" && got.String() != tt.want:
 			t.Errorf("ParseTimeOfDay(%q) = %v, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNotifyRules_DefaultsAndSettings(t *testing.T) {
+	cfg, err := config.Parse("nayose.yaml", []byte("timezone: Asia/Tokyo\n"), badEnv.lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Notify.Rules
+	if r.NewInquiry.Off || r.NewInquiry.MaxAge.Std() != 72*time.Hour || r.Dormant.Off || r.Dormant.Schedule.Spec != "0 9 * * 1" || r.Dormant.MinPurchases != 2 {
+		t.Errorf("default rules = %+v", r)
+	}
+	src := "notify:\n  rules:\n    new_inquiry: {off: true}\n    dormant: {schedule: \"0 8 * * *\", min_purchases: 3, min_net_sales: 10000}\n"
+	cfg, err = config.Parse("nayose.yaml", []byte(src), badEnv.lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = cfg.Notify.Rules
+	if !r.NewInquiry.Off || r.Dormant.Schedule.Spec != "0 8 * * *" || r.Dormant.MinPurchases != 3 || r.Dormant.MinNetSales != 10000 {
+		t.Errorf("rules = %+v", r)
+	}
+	_, err = config.Parse("nayose.yaml", []byte("notify:\n  rules:\n    new_inquiry: {max_age: 0s}\n    dormant: {min_net_sales: -1}\n"), badEnv.lookup)
+	for _, want := range []string{"notify.rules.new_inquiry.max_age: must be more than zero", "notify.rules.dormant.min_net_sales: must not be negative"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
 		}
 	}
 }

@@ -91,4 +91,14 @@ func TestREADME_ConfigurationIsValid(t *testing.T) {
 	if n.Slack.Channel != "#shop-alerts" || !n.ConsoleOn() || n.QuietHours == nil || n.BatchOver != 3 || n.Every.Std() != time.Minute {
 		t.Errorf("README configuration read as %+v", n)
 	}
+	// The rules' block too.
+	_, rest, _ = strings.Cut(rest, "```yaml\n")
+	block, _, _ = strings.Cut(rest, "```")
+	cfg, err = config.Parse("README.md", []byte(block), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatalf("the README's rules do not load:\n%v", err)
+	}
+	if d := cfg.Notify.Rules.Dormant; d.MinNetSales != 10000 || d.Schedule.Spec != "0 9 * * 1" {
+		t.Errorf("README rules read as %+v", cfg.Notify.Rules)
+	}
 }

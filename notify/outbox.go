@@ -137,6 +137,12 @@ func NewOutbox(o OutboxOptions) (*Outbox, error) {
 }
 
 func defaultDigestTitle(rule string, n int) string {
+	switch rule {
+	case RuleNewInquiry:
+		return fmt.Sprintf("%d new inquiries", n)
+	case RuleDormant:
+		return fmt.Sprintf("%d good customers have gone quiet", n)
+	}
 	return fmt.Sprintf("%d %s alerts", n, strings.ReplaceAll(rule, "_", " "))
 }
 

@@ -207,7 +207,7 @@ func TestOutbox_QuietHoursHoldThenRelease(t *testing.T) {
 		if len(posts) != 2 {
 			t.Fatalf("%d messages at 08:00, want 2", len(posts))
 		}
-		if got := lines(t, posts[0].Blocks)[0]; got != "header: 5 new inquiry alerts" {
+		if got := lines(t, posts[0].Blocks)[0]; got != "header: 5 new inquiries" {
 			t.Errorf("first message starts %q, want the digest of the 5 inquiries", got)
 		}
 		if got := lines(t, posts[1].Blocks)[0]; got != "header: Sato has not come for 90 days" {
@@ -400,7 +400,7 @@ func TestOutbox_ConsoleGetsDigestsToo(t *testing.T) {
 		if d := deliver(t, ob, t0); d != (notify.Delivery{Sent: 4, Messages: 1}) {
 			t.Errorf("Deliver = %+v", d)
 		}
-		if !strings.HasPrefix(out.String(), "[2026-11-23 10:03] new_inquiry: 4 new inquiry alerts\n  - [2026-11-23 10:00] Inquiry 0\n      Key: 0\n") {
+		if !strings.HasPrefix(out.String(), "[2026-11-23 10:03] new_inquiry: 4 new inquiries\n  - [2026-11-23 10:00] Inquiry 0\n      Key: 0\n") {
 			t.Errorf("console:\n%s", out.String())
 		}
 		if rows := alertRows(t, db); rows[0].Channel != "console" {

@@ -38,7 +38,11 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 		return runOnce(ctx, env.stdout, cfg, db, eng, conns)
 	}
 	log.Info("nayose starting", "config", cfg.File, "database", describeDB(cfg))
-	return daemon.New(daemon.Options{
+	outbox, err := notify.FromConfig(cfg, db, notify.Setup{Console: env.stdout, Logger: log, Metrics: notify.NewMetrics(reg)})
+	if err != nil {
+		return err
+	}
+	opts := daemon.Options{
 		Runner:     eng,
 		DB:         db,
 		Connectors: conns,
@@ -46,12 +50,35 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 		Listen:     cfg.HTTP.Listen,
 		Gatherer:   reg,
 		Logger:     log,
-		Notifier:   &notify.Console{W: env.stdout, Location: cfg.Timezone.Location},
+		Notifier:   outbox.Notifier(),
 		Tasks: []daemon.Task{{Name: "metrics", Schedule: cfg.Metrics.Refresh, Run: func(ctx context.Context) error {
 			_, err := eng.RefreshMetrics(ctx)
 			return err
 		}}},
-	}).Run(ctx)
+		Services: []func(context.Context){outbox.Run},
+	}
+	rules := configuredRules(cfg, db, outbox, log)
+	if !cfg.Notify.Rules.NewInquiry.Off {
+		opts.AfterSync = func(ctx context.Context) {
+			if _, err := rules.NewInquiries(ctx); err != nil {
+				log.Error("new-inquiry alerts", "err", err)
+			}
+		}
+	}
+	if d := cfg.Notify.Rules.Dormant; !d.Off {
+		opts.Tasks = append(opts.Tasks, daemon.Task{Name: "dormant_digest", Schedule: d.Schedule, Run: func(ctx context.Context) error {
+			_, err := rules.DormantDigest(ctx)
+			return err
+		}})
+	}
+	return daemon.New(opts).Run(ctx)
+}
+
+// configuredRules sets up the alert rules the notify section asks for.
+func configuredRules(cfg *config.Config, db *store.DB, outbox *notify.Outbox, log *slog.Logger) *notify.Rules {
+	r := cfg.Notify.Rules
+	return &notify.Rules{DB: db, Outbox: outbox, Location: cfg.Timezone.Location, Logger: log,
+		NewInquiryMaxAge: r.NewInquiry.MaxAge.Std(), DormantMinPurchases: r.Dormant.MinPurchases, DormantMinNetSales: r.Dormant.MinNetSales}
 }
 
 // configuredFigures turns the metrics settings into the engine's options.

@@ -49,8 +49,14 @@ type Options struct {
 	// ends. Default 30s.
 	StopTimeout time.Duration
 	// Tasks are scheduled jobs other than connectors: the daily metrics
-	// pass, alert delivery.
+	// pass, the dormant digest.
 	Tasks []Task
+	// AfterSync, if set, runs after every connector run (the new-inquiry
+	// rule: alerts within one sync of an inquiry's arrival).
+	AfterSync func(ctx context.Context)
+	// Services run alongside the schedule until the daemon stops (alert
+	// delivery); Run waits for them.
+	Services []func(ctx context.Context)
 }
 
 // Task is a scheduled job that is not a connector.
@@ -138,6 +144,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 		next := t.Schedule.Next(time.Now().In(d.o.Location))
 		d.log.Info("scheduled", "task", t.Name, "schedule", t.Schedule.Spec, "next", next.Format(time.DateTime+" MST"))
 	}
+	for _, svc := range d.o.Services {
+		d.jobs.Add(1)
+		go func() {
+			defer d.jobs.Done()
+			svc(jobCtx)
+		}()
+	}
 	c.Start()
 	d.log.Info("daemon started", "connectors", len(d.o.Connectors), "timezone", d.o.Location.String())
 
@@ -192,6 +205,9 @@ func (d *Daemon) runJob(ctx context.Context, conn connectors.Connector) {
 		return
 	}
 	res, err := d.o.Runner.Run(ctx, conn)
+	if d.o.AfterSync != nil && !res.Busy && ctx.Err() == nil {
+		d.o.AfterSync(ctx)
+	}
 	switch {
 	case res.Busy:
 		d.log.Info("connector is running in another process; skipped", "connector", name, "detail", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"log/slog"
@@ -246,5 +247,37 @@ func TestDaemon_FailedRunIsAlerted(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("alert lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// Tasks run on their schedule, AfterSync after each connector run, and
+// services until the daemon stops, which waits for them.
+func TestDaemon_TasksAfterSyncAndServices(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	sched, err := config.ParseSchedule("@every 1s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tasks, afterSync atomic.Int32
+	var serviceStopped atomic.Bool
+	c := conn(t, "pos", "@hourly", streams{failingStream{}})
+	d := New(Options{Runner: engine.New(engine.Options{DB: db}), DB: db, Connectors: []connectors.Connector{c}, Location: time.UTC,
+		Tasks: []Task{
+			{Name: "count", Schedule: sched, Run: func(context.Context) error { tasks.Add(1); return nil }},
+			{Name: "busy", Schedule: sched, Run: func(context.Context) error { return fmt.Errorf("elsewhere: %w", engine.ErrBusy) }},
+		},
+		AfterSync: func(context.Context) { afterSync.Add(1) },
+		Services:  []func(context.Context){func(ctx context.Context) { <-ctx.Done(); serviceStopped.Store(true) }},
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	waitFor(t, "a task run and the after-sync hook", func() bool { return tasks.Load() >= 1 && afterSync.Load() >= 1 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !serviceStopped.Load() {
+		t.Error("Run returned before its service stopped")
 	}
 }
