@@ -197,6 +197,12 @@ type dormantRow struct {
 // since the last digest (on the first, within the last 30 days): each
 // customer once per dormancy episode, since the episode's start is in the
 // dedup key. The outbox sends them as one digest.
+//
+// Dormancy is found by a metrics pass some time after it began (the daily
+// pass, or a customer's own rhythm running out between two passes), so a
+// customer may turn up dormant since a moment before the last digest: the
+// window reaches DormantDetectionLag behind the watermark, and the dedup
+// key keeps those already alerted from coming again.
 func (r *Rules) DormantDigest(ctx context.Context) (int, error) {
 	db := r.DB.Gorm.WithContext(ctx)
 	now := r.now()
@@ -206,7 +212,7 @@ func (r *Rules) DormantDigest(ctx context.Context) (int, error) {
 	}
 	since := now.AddDate(0, 0, -30)
 	if t, err := time.Parse(time.RFC3339, state.Cursor); err == nil {
-		since = t
+		since = t.Add(-DormantDetectionLag)
 	}
 	var rows []dormantRow
 	err := db.Model(&store.Customer{}).
@@ -247,6 +253,10 @@ func (r *Rules) DormantDigest(ctx context.Context) (int, error) {
 	}
 	return n, r.saveWatermark(ctx, RuleDormant, now.Format(time.RFC3339))
 }
+
+// DormantDetectionLag is how long after a customer became dormant the
+// dormant digest still finds them new: a week of missed daily passes.
+const DormantDetectionLag = 7 * 24 * time.Hour
 
 func (r *Rules) saveWatermark(ctx context.Context, rule, cursor string) error {
 	st := store.SyncState{Connector: rulesState, Stream: rule, Cursor: cursor, UpdatedAt: r.now()}

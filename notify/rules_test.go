@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"strings"
 	"testing"
@@ -175,6 +176,46 @@ func TestRules_DormantOncePerEpisode(t *testing.T) {
 		}
 		if n, err := rules.DormantDigest(context.Background()); err != nil || n != 1 {
 			t.Errorf("digest after a second lapse = %d, %v; want 1", n, err)
+		}
+	})
+}
+
+// TestRules_DormantFoundAfterTheDigestThatPassedItStillAlerts: a regular
+// whose rhythm ran out an hour before a digest, but whom the metrics pass
+// only found after it, is in the next digest, and only once.
+func TestRules_DormantFoundAfterTheDigestThatPassedItStillAlerts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var buf strings.Builder
+		now := t0
+		clock := func() time.Time { return now }
+		e := engine.New(engine.Options{DB: db, Now: clock, Figures: metrics.Options{Location: tokyo, RhythmFactor: 2, RhythmMinPurchases: 4}})
+		ob := newOutbox(t, notify.OutboxOptions{DB: db, Notifier: &notify.Console{W: &buf, Location: tokyo}, Now: clock})
+		rules := &notify.Rules{DB: db, Outbox: ob, Location: tokyo, Now: clock, DormantMinPurchases: 2}
+
+		// Four visits 10 days apart, the last 19 days ago: dormant in a day.
+		var visits []connectors.Activity
+		for i := range 4 {
+			visits = append(visits, act(connectors.KindPurchase, fmt.Sprintf("v%d", i), "c1", now.AddDate(0, 0, -49+10*i), 4400, ""))
+		}
+		syncPage(t, e, "pos", "sales", connectors.Page{Identities: []connectors.Identity{who("c1", "田中 美咲", "misaki.tanaka@gmail.com")}, Activities: visits})
+		if n, err := rules.DormantDigest(context.Background()); err != nil || n != 0 {
+			t.Fatalf("digest while she is regular = %d, %v", n, err)
+		}
+		// Her rhythm runs out at t0+1d; the digest at t0+1d+1h runs before
+		// any metrics pass has seen it.
+		now = t0.Add(25 * time.Hour)
+		if n, err := rules.DormantDigest(context.Background()); err != nil || n != 0 {
+			t.Fatalf("digest before the metrics pass = %d, %v", n, err)
+		}
+		now = now.Add(3 * time.Hour)
+		if _, err := e.RefreshMetrics(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := rules.DormantDigest(context.Background()); err != nil || n != 1 {
+			t.Fatalf("digest after the pass = %d, %v; want her", n, err)
+		}
+		if n, err := rules.DormantDigest(context.Background()); err != nil || n != 0 {
+			t.Fatalf("the digest after = %d, %v; want nobody twice", n, err)
 		}
 	})
 }

@@ -34,6 +34,7 @@ type cmdOptions struct {
 	limit   int
 	note    string
 	resolve resolveOptions
+	demo    demoOptions
 }
 
 // cmdEnv is what a running command gets.
@@ -51,6 +52,8 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 func commands() []command {
 	return []command{
+		{name: "demo", summary: "see the whole product at work on a generated shop, with fake vendors and no accounts (until Ctrl-C)",
+			setup: setupDemo, run: cmdDemo},
 		{name: "run", summary: "run the daemon: every connector on its schedule, with /healthz, /readyz and /metrics",
 			setup: func(fs *flag.FlagSet, o *cmdOptions) {
 				fs.BoolVar(&o.once, "once", false, "run every connector once, then exit (non-zero if any failed)")

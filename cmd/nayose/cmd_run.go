@@ -33,19 +33,31 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer s.db.Close()
-	cfg, conns, db, eng, log := s.cfg, s.conns, s.db, s.eng, s.log
 	if env.opts.once {
-		return runOnce(ctx, env.stdout, cfg, db, eng, conns)
+		return runOnce(ctx, env.stdout, s.cfg, s.db, s.eng, s.conns)
 	}
+	cfg, log := s.cfg, s.log
 	log.Info("nayose starting", "config", cfg.File, "database", describeDB(cfg))
-	outbox, err := notify.FromConfig(cfg, db, notify.Setup{Console: env.stdout, Logger: log, Metrics: notify.NewMetrics(reg)})
+	d, err := newDaemon(s, reg, env.stdout)
 	if err != nil {
 		return err
+	}
+	return d.Run(ctx)
+}
+
+// newDaemon assembles what `run` runs: every connector on its schedule,
+// the alert outbox (console alerts go to console), the alert rules after
+// every sync and on their schedule, and the daily metrics pass.
+func newDaemon(s *syncSetup, reg *prometheus.Registry, console io.Writer) (*daemon.Daemon, error) {
+	cfg, db, eng, log := s.cfg, s.db, s.eng, s.log
+	outbox, err := notify.FromConfig(cfg, db, notify.Setup{Console: console, Logger: log, Metrics: notify.NewMetrics(reg)})
+	if err != nil {
+		return nil, err
 	}
 	opts := daemon.Options{
 		Runner:     eng,
 		DB:         db,
-		Connectors: conns,
+		Connectors: s.conns,
 		Location:   cfg.Timezone.Location,
 		Listen:     cfg.HTTP.Listen,
 		Gatherer:   reg,
@@ -71,7 +83,7 @@ func cmdRun(ctx context.Context, env *cmdEnv, args []string) error {
 			return err
 		}})
 	}
-	return daemon.New(opts).Run(ctx)
+	return daemon.New(opts), nil
 }
 
 // configuredRules sets up the alert rules the notify section asks for.
