@@ -51,7 +51,7 @@ type Shop struct {
 	World   *World
 	Sources []Source
 
-	mu      sync.Mutex // serializes Record across sources
+	mu      sync.Mutex // guards the World, the sources and people
 	people  map[int]bool
 	servers []*http.Server
 	wg      sync.WaitGroup
@@ -100,9 +100,11 @@ func Open(w *World, sources []Source, dir string) (*Shop, []Connector, error) {
 // Tick lets time pass in the shop: what happens is told to every tool and
 // returned.
 func (s *Shop) Tick(now time.Time) ([]Happening, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	hs := s.World.Tick(now)
 	for _, h := range hs {
-		if err := s.record(h); err != nil {
+		if err := s.recordLocked(h); err != nil {
 			return hs, err
 		}
 	}
@@ -112,6 +114,10 @@ func (s *Shop) Tick(now time.Time) ([]Happening, error) {
 func (s *Shop) record(h Happening) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.recordLocked(h)
+}
+
+func (s *Shop) recordLocked(h Happening) error {
 	if h.Person != nil {
 		s.people[h.Person.ID] = true
 	}
