@@ -91,7 +91,11 @@ func printCustomer(g *gorm.DB, w io.Writer, id int64, loc *time.Location, limit 
 	if c.NameKana != "" {
 		fmt.Fprintf(w, " (%s)", c.NameKana)
 	}
-	fmt.Fprintf(w, "  [%s]\n", c.LifecycleStage)
+	if c.RFMSegment != "" {
+		fmt.Fprintf(w, "  [%s · %s, RFM %d%d%d]\n", c.LifecycleStage, c.RFMSegment, score(c.RFMRecency), score(c.RFMFrequency), score(c.RFMMonetary))
+	} else {
+		fmt.Fprintf(w, "  [%s]\n", c.LifecycleStage)
+	}
 	fmt.Fprintf(w, "  email %s  phone %s  birthday %s\n", orDash(c.Email), orDash(c.Phone), orDash(birthday(c)))
 	if c.PostalCode != "" || c.Address != "" {
 		fmt.Fprintf(w, "  address 〒%s %s\n", c.PostalCode, c.Address)
@@ -196,6 +200,13 @@ func groupThousands(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func score(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func deref(p *int64) int64 {

@@ -30,6 +30,7 @@ type demoOptions struct {
 	seed     uint64
 	pace     time.Duration
 	every    time.Duration
+	listen   string
 	duration time.Duration
 }
 
@@ -39,6 +40,7 @@ func setupDemo(fs *flag.FlagSet, o *cmdOptions) {
 	fs.Uint64Var(&o.demo.seed, "seed", 1, "seed of the generated shop: the same seed gives the same people")
 	fs.DurationVar(&o.demo.pace, "pace", 8*time.Second, "how often something happens in the shop")
 	fs.DurationVar(&o.demo.every, "every", 20*time.Second, "how often the daemon syncs each connector")
+	fs.StringVar(&o.demo.listen, "listen", "127.0.0.1:8080", "`ADDR` for the daemon's /healthz, /readyz and /metrics; empty for none")
 	fs.DurationVar(&o.demo.duration, "for", 0, "stop after this long (default: run until interrupted)")
 }
 
@@ -83,7 +85,7 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	cfgPath := filepath.Join(o.dir, "nayose.yaml")
 	webhook := env.getenv(demoWebhookEnv) != ""
-	if err := writeDemoConfig(cfgPath, world, conns, webhook); err != nil {
+	if err := writeDemoConfig(cfgPath, world, conns, webhook, o.listen); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "nayose demo: a hair salon in 三軒茶屋 with %d people and three years of history.\n", o.people)
@@ -139,6 +141,9 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "\nThe daemon is running: connectors every %s, metrics and the dormant digest every minute.\n", o.every)
+	if o.listen != "" {
+		fmt.Fprintf(out, "Its health and Prometheus metrics: http://%s/healthz, http://%s/metrics\n", o.listen, o.listen)
+	}
 	fmt.Fprintf(out, "The shop goes on: something happens every %s. Stop with Ctrl-C.\n\n", o.pace)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -199,7 +204,7 @@ func showProgress(out io.Writer, reg prometheus.Gatherer, connector string) (sto
 				return
 			case <-t.C:
 				if n := recordsRead(reg, connector); n != last && n > 0 {
-					fmt.Fprintf(out, "  %s: %d records so far…\n", connector, n)
+					fmt.Fprintf(out, "  %s: %s records so far…\n", connector, thousands(int64(n)))
 					last = n
 				}
 			}
@@ -355,7 +360,7 @@ func joinCounts(cs []labelCount) string {
 // schedules so that a few minutes show what a day would, customers lapse
 // by their own rhythm, and alerts on the console (and Slack by webhook
 // when the variable is set: the file names the variable, not the URL).
-func writeDemoConfig(path string, w *demo.World, conns []demo.Connector, webhook bool) error {
+func writeDemoConfig(path string, w *demo.World, conns []demo.Connector, webhook bool, listen string) error {
 	notify := map[string]any{"console": true, "every": "2s", "batch_over": 5,
 		"rules": map[string]any{"dormant": map[string]any{"schedule": "@every 1m"}}}
 	if webhook {
@@ -364,12 +369,14 @@ func writeDemoConfig(path string, w *demo.World, conns []demo.Connector, webhook
 	cfg := struct {
 		Timezone   string           `yaml:"timezone"`
 		Log        map[string]any   `yaml:"log"`
+		HTTP       map[string]any   `yaml:"http"`
 		Metrics    map[string]any   `yaml:"metrics"`
 		Notify     map[string]any   `yaml:"notify"`
 		Connectors []demo.Connector `yaml:"connectors"`
 	}{
 		Timezone:   "Asia/Tokyo",
 		Log:        map[string]any{"level": "warn"},
+		HTTP:       map[string]any{"listen": listen},
 		Metrics:    map[string]any{"rhythm_factor": w.RhythmFactor, "rhythm_min_purchases": 4, "refresh": "@every 1m"},
 		Notify:     notify,
 		Connectors: conns,

@@ -222,6 +222,16 @@ func runOnce(ctx context.Context, w io.Writer, cfg *config.Config, db *store.DB,
 			break
 		}
 	}
+	// One-off runs have no daily pass: the RFM cuts and everyone's recency
+	// are brought up to date here, so a sync by cron leaves whole figures.
+	if ctx.Err() == nil {
+		if _, err := eng.RefreshMetrics(ctx); errors.Is(err, engine.ErrBusy) {
+			fmt.Fprintln(w, "customer metrics: another nayose is recomputing them now")
+		} else if err != nil {
+			fmt.Fprintf(w, "customer metrics: %s\n", oneLine(err.Error()))
+			failed++
+		}
+	}
 	var customers, identities, activities, rejected int64
 	g := db.Gorm.WithContext(context.WithoutCancel(ctx))
 	g.Model(&store.Customer{}).Count(&customers)

@@ -43,7 +43,7 @@ func TestDemo_ShowsTheWholeProduct(t *testing.T) {
 
 	dir := filepath.Join(t.TempDir(), "demo")
 	res := nayose(t, map[string]string{demoWebhookEnv: hook},
-		"demo", "-dir", dir, "-people", "150", "-pace", "300ms", "-every", "2s", "-for", "15s")
+		"demo", "-dir", dir, "-people", "150", "-pace", "300ms", "-every", "2s", "-for", "15s", "-listen", "")
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -87,6 +88,11 @@ func TestCLI_SyncExampleExportTwice(t *testing.T) {
 			if found.code != 0 || !strings.Contains(found.stdout, "identities (2;") || !strings.Contains(found.stdout, "+817019528750") ||
 				!strings.Contains(found.stdout, "merge identity 50 (auto, score ") || !strings.Contains(found.stdout, "phone exact +13.0") {
 				t.Errorf("customers 高橋 翔太 (exit %d):\n%s%s", found.code, found.stdout, found.stderr)
+			}
+			// A one-off sync leaves whole figures: RFM scores need the cuts
+			// the daily pass computes, and sync computes them too.
+			if !regexp.MustCompile(`\[(customer|repeat|dormant) · [a-z_]+, RFM [1-5]{3}\]`).MatchString(found.stdout) {
+				t.Errorf("customers 高橋 翔太 shows no RFM segment:\n%s", found.stdout)
 			}
 			byPhone := nayose(t, nil, "customers", "-c", cfg, "０７０－１９５２－８７５０")
 			if byPhone.code != 0 || !strings.Contains(byPhone.stdout, "高橋 翔太") {

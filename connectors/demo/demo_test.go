@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,6 +103,13 @@ func TestShop_EveryToolTellsOfTheSamePeople(t *testing.T) {
 		for _, name := range demo.Names(shop.Sources) {
 			if perSource[name] == 0 {
 				t.Errorf("no records from %s", name)
+			}
+		}
+		var kinds []string
+		db.Gorm.Model(&store.Activity{}).Distinct("kind").Order("kind").Pluck("kind", &kinds)
+		for _, want := range []string{"booking", "discount", "email_click", "email_open", "inquiry", "purchase", "refund", "subscribe"} {
+			if !slices.Contains(kinds, want) {
+				t.Errorf("no %s activity; the shop's activities are %v", want, kinds)
 			}
 		}
 		s := eval.Pairwise(truth, predicted)

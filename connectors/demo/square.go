@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/nayose/nayose/connectors/square/squaretest"
 )
@@ -52,8 +53,29 @@ func (s *squareSource) Record(h Happening) error {
 	for i, it := range h.Items {
 		lines[i] = squaretest.LineItem{Name: it.name, Quantity: "1", BasePriceMoney: squaretest.Yen(it.price)}
 	}
-	s.fake.AddOrders(squaretest.Order{LocationID: "L-SANCHA", CustomerID: id, State: "COMPLETED", LineItems: lines,
-		CreatedAt: h.At, UpdatedAt: h.At, ClosedAt: h.At})
+	sale := squaretest.Order{LocationID: "L-SANCHA", CustomerID: id, State: "COMPLETED", LineItems: lines,
+		CreatedAt: h.At, UpdatedAt: h.At, ClosedAt: h.At}
+	if s.rng.Float64() < 0.15 {
+		off := h.Total() / 10
+		sale.Discounts = []squaretest.Discount{{UID: "referral", Name: "ご紹介割 10%", Type: "FIXED_PERCENTAGE", Percentage: "10",
+			AppliedMoney: squaretest.Yen(off), Scope: "ORDER"}}
+		sale.TotalDiscountMoney, sale.TotalMoney = squaretest.Yen(off), squaretest.Yen(h.Total()-off)
+	}
+	sale = s.fake.AddOrders(sale)[0]
+	// Now and then a product comes back a few days later, and now and then
+	// a sale is rung up and voided: neither is a sale.
+	returned := h.At.Add(time.Duration(1+s.rng.IntN(6)) * 24 * time.Hour)
+	if last := h.Items[len(h.Items)-1]; !last.bookable && s.rng.Float64() < 0.1 && returned.Before(s.w.Start) {
+		back := squaretest.Yen(last.price)
+		s.fake.AddOrders(squaretest.Order{LocationID: "L-SANCHA", CustomerID: id, State: "COMPLETED",
+			Returns: []squaretest.Return{{SourceOrderID: sale.ID, ReturnLineItems: []squaretest.ReturnLineItem{
+				{Name: last.name, Quantity: "1", BasePriceMoney: back, GrossReturnMoney: back}}}},
+			ReturnAmounts: &squaretest.MoneyAmounts{TotalMoney: back}, CreatedAt: returned, UpdatedAt: returned, ClosedAt: returned})
+	}
+	if s.rng.Float64() < 0.02 {
+		s.fake.AddOrders(squaretest.Order{LocationID: "L-SANCHA", CustomerID: id, State: "CANCELED", LineItems: lines,
+			CreatedAt: h.At.Add(-time.Minute), UpdatedAt: h.At.Add(-time.Minute)})
+	}
 	return nil
 }
 
