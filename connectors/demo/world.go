@@ -277,7 +277,9 @@ func (w *World) lapsing(p *Person, i int) {
 }
 
 func (w *World) purchase(p *Person, at time.Time) {
-	at = at.Truncate(time.Second)
+	if at = w.openHours(at); !at.Before(w.Start) {
+		at = w.Start.Add(-time.Duration(1+w.rng.IntN(3600)) * time.Second)
+	}
 	svc := pick(w.rng, menu[:6])
 	items := []menuItem{svc}
 	if w.chance(0.3) {
@@ -295,9 +297,17 @@ func (w *World) purchase(p *Person, at time.Time) {
 	}
 }
 
+// openHours moves t to a moment on its day in Tokyo when the salon is
+// open, 10:00 to 19:30.
+func (w *World) openHours(t time.Time) time.Time {
+	y, m, d := t.In(tokyo).Date()
+	open := time.Date(y, m, d, 10, 0, 0, 0, tokyo)
+	return open.Add(time.Duration(w.rng.IntN(19*60*60/2)) * time.Second).UTC()
+}
+
 func (w *World) bookingAt(p *Person, at, start time.Time, askP float64) Happening {
 	h := Happening{Kind: Booking, At: at.Truncate(time.Second), Person: p, Service: pick(w.rng, menu[:6]).name,
-		Start: start.Truncate(30 * time.Minute)}
+		Start: w.openHours(start).Truncate(30 * time.Minute)}
 	if w.chance(askP) {
 		h.Question = pick(w.rng, questions)
 	}
@@ -326,8 +336,8 @@ func (w *World) subscribe(p *Person, at time.Time) {
 			}
 		}
 	}
-	if w.chance(0.05) {
-		w.history = append(w.history, Happening{Kind: Unsubscribe, At: at.Add(w.days(30, 300)), Person: p})
+	if gone := at.Add(w.days(30, 300)).Truncate(time.Second); w.chance(0.05) && gone.Before(w.Start) {
+		w.history = append(w.history, Happening{Kind: Unsubscribe, At: gone, Person: p})
 		return
 	}
 	w.subs = append(w.subs, p)
