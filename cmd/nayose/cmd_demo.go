@@ -85,7 +85,7 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	cfgPath := filepath.Join(o.dir, "nayose.yaml")
 	webhook := env.getenv(demoWebhookEnv) != ""
-	if err := writeDemoConfig(cfgPath, world, conns, webhook, o.listen); err != nil {
+	if err := writeDemoConfig(cfgPath, world, sources, conns, webhook, o.listen); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "nayose demo: a hair salon in 三軒茶屋 with %d people and three years of history.\n", o.people)
@@ -360,7 +360,7 @@ func joinCounts(cs []labelCount) string {
 // schedules so that a few minutes show what a day would, customers lapse
 // by their own rhythm, and alerts on the console (and Slack by webhook
 // when the variable is set: the file names the variable, not the URL).
-func writeDemoConfig(path string, w *demo.World, conns []demo.Connector, webhook bool, listen string) error {
+func writeDemoConfig(path string, w *demo.World, sources []demo.Source, conns []demo.Connector, webhook bool, listen string) error {
 	notify := map[string]any{"console": true, "every": "2s", "batch_over": 5,
 		"rules": map[string]any{"dormant": map[string]any{"schedule": "@every 1m"}}}
 	if webhook {
@@ -370,6 +370,7 @@ func writeDemoConfig(path string, w *demo.World, conns []demo.Connector, webhook
 		Timezone   string           `yaml:"timezone"`
 		Log        map[string]any   `yaml:"log"`
 		HTTP       map[string]any   `yaml:"http"`
+		Mapping    map[string]any   `yaml:"mapping"`
 		Metrics    map[string]any   `yaml:"metrics"`
 		Notify     map[string]any   `yaml:"notify"`
 		Connectors []demo.Connector `yaml:"connectors"`
@@ -377,6 +378,9 @@ func writeDemoConfig(path string, w *demo.World, conns []demo.Connector, webhook
 		Timezone:   "Asia/Tokyo",
 		Log:        map[string]any{"level": "warn"},
 		HTTP:       map[string]any{"listen": listen},
+		// Names as the register has them (kanji) before the ones people
+		// type into forms (often romaji).
+		Mapping:    map[string]any{"source_priority": demo.Names(sources)},
 		Metrics:    map[string]any{"rhythm_factor": w.RhythmFactor, "rhythm_min_purchases": 4, "refresh": "@every 1m"},
 		Notify:     notify,
 		Connectors: conns,

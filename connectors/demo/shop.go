@@ -40,10 +40,11 @@ type Connector struct {
 	Options  map[string]any `yaml:"options"`
 }
 
-// Sources are the fakes of every connector type that has one, each
-// already holding nothing; NewShop fills them.
+// Sources are the fakes of every connector type that has one, empty until
+// Open fills them, most trusted for a customer's name and contacts first:
+// the register, the old register, the newsletter, the booking form.
 func Sources(w *World) []Source {
-	return []Source{newSquare(w), newCalendly(w), newMailchimp(w), newLegacyCSV(w)}
+	return []Source{newSquare(w), newLegacyCSV(w), newMailchimp(w), newCalendly(w)}
 }
 
 // Shop runs the fakes of a World on loopback listeners.
