@@ -375,9 +375,9 @@ func writeDemoConfig(path string, w *demo.World, sources []demo.Source, conns []
 		Notify     map[string]any   `yaml:"notify"`
 		Connectors []demo.Connector `yaml:"connectors"`
 	}{
-		Timezone:   "Asia/Tokyo",
-		Log:        map[string]any{"level": "warn"},
-		HTTP:       map[string]any{"listen": listen},
+		Timezone: "Asia/Tokyo",
+		Log:      map[string]any{"level": "warn"},
+		HTTP:     map[string]any{"listen": listen},
 		// Names as the register has them (kanji) before the ones people
 		// type into forms (often romaji).
 		Mapping:    map[string]any{"source_priority": demo.Names(sources)},
