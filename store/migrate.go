@@ -82,6 +82,13 @@ var migrations = []migration{
 		// The dormant digest asks who became dormant since it last ran.
 		return ensureIndex(tx, dialect, "customers", index{name: "ix_customers_dormant_since", columns: []string{"dormant_since"}}, "")
 	}},
+	{version: 7, name: "webhook events", statements: func(dialect string) []string {
+		var out []string
+		for _, t := range schemaV7 {
+			out = append(out, t.create(dialect)...)
+		}
+		return out
+	}},
 }
 
 // Migrate brings the schema up to date, recording each applied version in

@@ -512,6 +512,26 @@ var schemaV6 = []table{
 	},
 }
 
+// schemaV7 keeps every webhook event as it arrived, stored before the
+// vendor is answered 200 so that a crash right after loses nothing.
+var schemaV7 = []table{
+	{
+		name:    "webhook_events",
+		comment: "Webhook events as received at /webhooks/<connector>, each once (redeliveries are dropped by the unique key), read by their connector in id order (its cursor is the last id it read).",
+		columns: []column{
+			{name: "id", typ: tID, comment: "order of arrival; a connector's cursor"},
+			{name: "connector", typ: tKey, size: 64, comment: "the configured connector name it arrived for"},
+			{name: "event_id", typ: tKey, size: 191, comment: "the vendor's event id (Square event_id, LINE webhookEventId, ...), or a hash of the body when the vendor gives none"},
+			{name: "event_type", typ: tString, size: 128, comment: "the vendor's event type, e.g. order.updated, follow"},
+			{name: "body", typ: tJSON, comment: "the event as the vendor sent it"},
+			{name: "received_at", typ: tTime, comment: "when it arrived (UTC)"},
+		},
+		indexes: []index{
+			{name: "ux_webhook_events_event", unique: true, columns: []string{"connector", "event_id"}},
+		},
+	},
+}
+
 // alertDelivery are the columns the notify outbox adds to alerts
 // (migration 5): an alert that failed to send is retried, after a backoff,
 // until it goes out.
@@ -523,7 +543,7 @@ var alertDelivery = []column{
 // Tables lists every table the migrations create, in creation order.
 func Tables() []string {
 	var out []string
-	for _, schema := range [][]table{schemaV1, schemaV2, schemaV3, schemaV4, schemaV6} {
+	for _, schema := range [][]table{schemaV1, schemaV2, schemaV3, schemaV4, schemaV6, schemaV7} {
 		for _, t := range schema {
 			out = append(out, t.name)
 		}

@@ -17,10 +17,10 @@ func TestMigrate_IsIdempotentAndRecorded(t *testing.T) {
 		}
 		var versions []int
 		db.Gorm.Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&versions)
-		if !slices.Equal(versions, []int{1, 2, 3, 4, 5, 6}) {
+		if !slices.Equal(versions, []int{1, 2, 3, 4, 5, 6, 7}) {
 			t.Errorf("schema_migrations = %v", versions)
 		}
-		want := []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "alerts", "sync_locks", "match_keys", "match_components", "match_overrides", "match_reviews", "oauth_tokens", "stale_customers", "metric_cuts"}
+		want := []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events", "sync_runs", "sync_state", "rejected_records", "alerts", "sync_locks", "match_keys", "match_components", "match_overrides", "match_reviews", "oauth_tokens", "stale_customers", "metric_cuts", "webhook_events"}
 		for _, table := range want {
 			if !db.Gorm.Migrator().HasTable(table) {
 				t.Errorf("table %s missing", table)

@@ -62,6 +62,10 @@ type OAuth struct {
 type Options struct {
 	// Token is a personal access token (required unless OAuth is set).
 	Token config.Secret `yaml:"token"`
+	// WebhookSigningKey is the webhook subscription's signing key, to
+	// verify invitee.created and invitee.canceled deliveries at
+	// /webhooks/<name>; empty turns them away.
+	WebhookSigningKey config.Secret `yaml:"webhook_signing_key"`
 	// BaseURL is the API's root.
 	BaseURL string `yaml:"base_url"`
 	// Organization is the organization URI whose events are read; empty
@@ -175,7 +179,9 @@ func Register(r *connectors.Registry) {
 
 // Source is a configured calendly connector.
 type Source struct {
-	streams []connectors.Stream
+	streams    []connectors.Stream
+	webhookKey string
+	now        func() time.Time
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -233,5 +239,5 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	cl := &client{http: hc, opts: o}
 	return &Source{streams: []connectors.Stream{
 		&bookingsStream{c: cl, log: log.With("stream", "bookings"), now: time.Now},
-	}}, nil
+	}, webhookKey: o.WebhookSigningKey.Reveal(), now: time.Now}, nil
 }

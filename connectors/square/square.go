@@ -78,6 +78,12 @@ type Options struct {
 	// BookingsAhead is how far ahead of now appointments are read, on
 	// every run.
 	BookingsAhead config.Duration `yaml:"bookings_ahead"`
+	// WebhookSignatureKey is the subscription's signature key, to verify
+	// webhooks at /webhooks/<name>; empty turns them away.
+	WebhookSignatureKey config.Secret `yaml:"webhook_signature_key"`
+	// WebhookURL is the notification URL exactly as registered with
+	// Square: it is part of what Square signs.
+	WebhookURL string `yaml:"webhook_url"`
 	// RetryWait is the shortest wait before retrying a refused or failed
 	// request (Square sends no Retry-After); it doubles, with jitter, on
 	// each retry. Default 500ms.
@@ -99,6 +105,9 @@ func defaults() *Options {
 		BookingsAhead:     config.Duration(31 * 24 * time.Hour),
 	}
 }
+
+// Defaults returns the options a configuration starts from.
+func Defaults() *Options { return defaults() }
 
 var versionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
@@ -148,7 +157,9 @@ func Register(r *connectors.Registry) {
 
 // Source is a configured square connector.
 type Source struct {
-	streams []connectors.Stream
+	streams    []connectors.Stream
+	webhookKey string
+	webhookURL string
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -194,5 +205,5 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if o.Bookings {
 		streams = append(streams, &bookingsStream{c: cl, log: log.With("stream", "bookings"), now: time.Now})
 	}
-	return &Source{streams: streams}, nil
+	return &Source{streams: streams, webhookKey: o.WebhookSignatureKey.Reveal(), webhookURL: o.WebhookURL}, nil
 }

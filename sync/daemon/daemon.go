@@ -74,6 +74,8 @@ type Daemon struct {
 	log     *slog.Logger
 	jobs    sync.WaitGroup
 	running map[string]*atomic.Bool
+	// kicks asks for a run of a connector that takes webhooks.
+	kicks map[string]chan struct{}
 	// addr is the listener's address once it is up.
 	addr atomic.Pointer[string]
 }
@@ -92,9 +94,12 @@ func New(o Options) *Daemon {
 	if o.Gatherer == nil {
 		o.Gatherer = prometheus.NewRegistry()
 	}
-	d := &Daemon{o: o, log: o.Logger, running: map[string]*atomic.Bool{}}
+	d := &Daemon{o: o, log: o.Logger, running: map[string]*atomic.Bool{}, kicks: map[string]chan struct{}{}}
 	for _, c := range o.Connectors {
 		d.running[c.Config.Name] = new(atomic.Bool)
+		if _, ok := c.Source.(connectors.WebhookReceiver); ok {
+			d.kicks[c.Config.Name] = make(chan struct{}, 1)
+		}
 	}
 	for _, t := range o.Tasks {
 		d.running["task:"+t.Name] = new(atomic.Bool)
@@ -121,11 +126,20 @@ func (d *Daemon) Run(ctx context.Context) error {
 				d.log.Error("http listener stopped", "err", err)
 			}
 		}()
-		d.log.Info("http listening", "addr", addr, "paths", "/healthz /readyz /metrics")
+		d.log.Info("http listening", "addr", addr, "paths", "/healthz /readyz /metrics /webhooks/<connector>")
 	}
 
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
+	for _, conn := range d.o.Connectors {
+		if kicks := d.kicks[conn.Config.Name]; kicks != nil {
+			d.jobs.Add(1)
+			go func() {
+				defer d.jobs.Done()
+				d.runOnKicks(jobCtx, conn, kicks)
+			}()
+		}
+	}
 	c := cron.New(cron.WithLocation(d.o.Location))
 	for _, conn := range d.o.Connectors {
 		c.Schedule(conn.Config.Schedule.Schedule, cron.FuncJob(func() { d.runJob(jobCtx, conn) }))
@@ -271,7 +285,8 @@ func (d *Daemon) alertFailure(ctx context.Context, conn connectors.Connector, re
 }
 
 // Handler serves /healthz (the process is up), /readyz (the database
-// answers) and /metrics (Prometheus).
+// answers), /metrics (Prometheus) and /webhooks/<connector> (vendors'
+// webhooks, for connectors that take them).
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -292,5 +307,7 @@ func (d *Daemon) Handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.o.Gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("POST /webhooks/{name}", d.receiveWebhook)
+	mux.HandleFunc("GET /webhooks/{name}", d.webhookHandshake)
 	return mux
 }

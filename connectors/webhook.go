@@ -1,0 +1,63 @@
+package connectors
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+)
+
+// WebhookReceiver is a Source that accepts its vendor's webhooks, at
+// /webhooks/<connector name> on the daemon's listener. The daemon reads
+// the body, asks the receiver to verify it and split it into events,
+// stores the events (each once) and only then answers 200; afterwards it
+// runs the connector, whose pulls fetch what the events announce. Pulls
+// still run on their schedule, filling any gap a lost webhook leaves.
+type WebhookReceiver interface {
+	// ReceiveWebhook verifies a request against its raw body and returns
+	// the events it carries. An error wrapping ErrWebhookSignature is
+	// answered 401 (the vendor gave a wrong or stale signature); any other
+	// error 400. It must not keep r or body.
+	ReceiveWebhook(r *http.Request, body []byte) ([]WebhookEvent, error)
+}
+
+// WebhookHandshaker is a WebhookReceiver whose vendor checks the endpoint
+// with a GET first (Meta's hub.challenge). It returns the body to answer
+// 200 with, or an error wrapping ErrWebhookSignature for 403.
+type WebhookHandshaker interface {
+	WebhookHandshake(r *http.Request) (string, error)
+}
+
+// WebhookEvent is one event of a webhook delivery.
+type WebhookEvent struct {
+	// ID is the vendor's event id, by which a redelivery is known; empty
+	// makes it a hash of Body.
+	ID string
+	// Type is the vendor's event type ("order.updated", "follow").
+	Type string
+	// Body is the event as the vendor sent it (JSON).
+	Body []byte
+}
+
+// ErrWebhookNotConfigured says the connector takes webhooks but its
+// configuration has no key to verify them with (answered 404).
+var ErrWebhookNotConfigured = errors.New("webhooks are not configured for this connector")
+
+// ErrWebhookSignature says a webhook's signature is missing, wrong or
+// stale.
+var ErrWebhookSignature = errors.New("webhook signature does not verify")
+
+// EqualHMACSHA256 reports whether mac (as the vendor encoded it, decoded
+// by the caller) is the HMAC-SHA256 of msg under key, in constant time.
+func EqualHMACSHA256(key, msg, mac []byte) bool {
+	h := hmac.New(sha256.New, key)
+	h.Write(msg)
+	return hmac.Equal(h.Sum(nil), mac)
+}
+
+// BodyHash is the event id of a body that carries none.
+func BodyHash(body []byte) string {
+	sum := sha256.Sum256(body)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

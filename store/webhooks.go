@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WebhookEvent is one event a vendor pushed to /webhooks/<connector>.
+type WebhookEvent struct {
+	ID         int64 `gorm:"primaryKey"`
+	Connector  string
+	EventID    string
+	EventType  string
+	Body       string
+	ReceivedAt time.Time
+}
+
+// TableName names the table.
+func (WebhookEvent) TableName() string { return "webhook_events" }
+
+// SaveWebhookEvents stores events that are not stored yet (by connector
+// and event id: a redelivery changes nothing) and returns how many were
+// new. It returns only once they are committed.
+func (db *DB) SaveWebhookEvents(ctx context.Context, events []WebhookEvent) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	fresh := 0
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		byConnector := map[string][]string{}
+		for _, e := range events {
+			byConnector[e.Connector] = append(byConnector[e.Connector], e.EventID)
+		}
+		stored := map[[2]string]bool{}
+		for conn, ids := range byConnector {
+			var have []string
+			if err := tx.Model(&WebhookEvent{}).Where("connector = ? AND event_id IN ?", conn, ids).Pluck("event_id", &have).Error; err != nil {
+				return err
+			}
+			for _, id := range have {
+				stored[[2]string{conn, id}] = true
+			}
+		}
+		var rows []WebhookEvent
+		for _, e := range events {
+			k := [2]string{e.Connector, e.EventID}
+			if !stored[k] {
+				stored[k] = true
+				rows = append(rows, e)
+			}
+		}
+		fresh = len(rows)
+		if fresh == 0 {
+			return nil
+		}
+		// A concurrent delivery of the same event may have won the race:
+		// its row stands.
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storing %d webhook events: %w", len(events), err)
+	}
+	return fresh, nil
+}
+
+// WebhookEventsAfter returns a connector's events stored after the event
+// with id after, oldest first, at most limit of them.
+func (db *DB) WebhookEventsAfter(ctx context.Context, connector string, after int64, limit int) ([]WebhookEvent, error) {
+	var out []WebhookEvent
+	err := db.Gorm.WithContext(ctx).Where("connector = ? AND id > ?", connector, after).Order("id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("reading %s webhook events: %w", connector, err)
+	}
+	return out, nil
+}
