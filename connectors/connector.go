@@ -58,6 +58,9 @@ type Env struct {
 	// Tokens keeps OAuth tokens (encrypted in the database); nil when the
 	// configuration has no secret_key to encrypt them with.
 	Tokens TokenStore
+	// Inbox holds the webhook events the daemon stored for the connector;
+	// nil where there is no database (checking a configuration).
+	Inbox WebhookInbox
 }
 
 // TokenStore keeps a connector's OAuth tokens between runs. Vendors whose
@@ -74,6 +77,7 @@ type TokenStore interface {
 type BuildOptions struct {
 	Logger *slog.Logger
 	Tokens TokenStore
+	Inbox  WebhookInbox
 }
 
 // Type is a kind of connector, registered under its `type:` name.
@@ -162,6 +166,7 @@ func (r *Registry) BuildWith(cfg *config.Config, o BuildOptions) ([]Connector, e
 			Location: cfg.Timezone.Location,
 			Logger:   log.With("connector", cc.Name),
 			Tokens:   o.Tokens,
+			Inbox:    o.Inbox,
 		}, opts)
 		if err != nil {
 			c.Errorf(cc.Path+".options", "%v", err)

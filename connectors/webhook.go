@@ -1,11 +1,13 @@
 package connectors
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"time"
 )
 
 // WebhookReceiver is a Source that accepts its vendor's webhooks, at
@@ -38,6 +40,24 @@ type WebhookEvent struct {
 	Type string
 	// Body is the event as the vendor sent it (JSON).
 	Body []byte
+}
+
+// WebhookInbox gives a connector the webhook events the daemon stored for
+// it. A push-only source (LINE) reads its records from here, with the
+// last Seq it read as its cursor.
+type WebhookInbox interface {
+	// WebhookEventsAfter returns the connector's events stored after seq
+	// after, oldest first, at most limit of them.
+	WebhookEventsAfter(ctx context.Context, connector string, after int64, limit int) ([]StoredWebhookEvent, error)
+}
+
+// StoredWebhookEvent is a webhook event as the daemon stored it.
+type StoredWebhookEvent struct {
+	// Seq orders a connector's events by arrival.
+	Seq        int64
+	ID, Type   string
+	Body       []byte
+	ReceivedAt time.Time
 }
 
 // ErrWebhookNotConfigured says the connector takes webhooks but its

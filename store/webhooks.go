@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nayose/nayose/connectors"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -65,6 +67,23 @@ func (db *DB) SaveWebhookEvents(ctx context.Context, events []WebhookEvent) (int
 		return 0, fmt.Errorf("storing %d webhook events: %w", len(events), err)
 	}
 	return fresh, nil
+}
+
+// Inbox is the database as a connector's webhook inbox.
+func (db *DB) Inbox() connectors.WebhookInbox { return inbox{db} }
+
+type inbox struct{ db *DB }
+
+func (i inbox) WebhookEventsAfter(ctx context.Context, connector string, after int64, limit int) ([]connectors.StoredWebhookEvent, error) {
+	rows, err := i.db.WebhookEventsAfter(ctx, connector, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]connectors.StoredWebhookEvent, len(rows))
+	for k, r := range rows {
+		out[k] = connectors.StoredWebhookEvent{Seq: r.ID, ID: r.EventID, Type: r.EventType, Body: []byte(r.Body), ReceivedAt: r.ReceivedAt}
+	}
+	return out, nil
 }
 
 // WebhookEventsAfter returns a connector's events stored after the event

@@ -38,6 +38,11 @@ func TestWebhookEvents_StoredOnceAndReadInOrder(t *testing.T) {
 		if len(all) != 3 || bodies[0] != `{"n":1}` || bodies[1] != `{"n":2}` || bodies[2] != `{"n":3}` {
 			t.Fatalf("line's events = %q", bodies)
 		}
+		// The same, as a connector's inbox.
+		got, err := db.Inbox().WebhookEventsAfter(ctx, "line", 0, 10)
+		if err != nil || len(got) != 3 || got[2].Seq != all[2].ID || got[2].ID != "E3" || string(got[2].Body) != `{"n":3}` || got[0].Type != "message" {
+			t.Errorf("inbox = %+v, %v", got, err)
+		}
 		rest, err := db.WebhookEventsAfter(ctx, "line", all[0].ID, 1)
 		if err != nil || len(rest) != 1 || rest[0].EventID != "E2" {
 			t.Errorf("after the first, limit 1: %+v, %v", rest, err)

@@ -139,7 +139,7 @@ func openSync(ctx context.Context, env *cmdEnv, metrics *engine.Metrics) (*syncS
 	// The connectors were built once to check the configuration; build
 	// them again with the real logger and, when there is a secret key, the
 	// encrypted token store for those that refresh OAuth tokens.
-	bo := connectors.BuildOptions{Logger: log}
+	bo := connectors.BuildOptions{Logger: log, Inbox: db.Inbox()}
 	if key := cfg.SecretKey.Reveal(); key != "" {
 		tokens, err := store.NewTokenStore(db, key)
 		if err != nil {
