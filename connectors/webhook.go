@@ -38,6 +38,9 @@ type WebhookEvent struct {
 	ID string
 	// Type is the vendor's event type ("order.updated", "follow").
 	Type string
+	// Subject is who the event is about, in the vendor's ids (a LINE
+	// userId), or empty.
+	Subject string
 	// Body is the event as the vendor sent it (JSON).
 	Body []byte
 }
@@ -49,6 +52,10 @@ type WebhookInbox interface {
 	// WebhookEventsAfter returns the connector's events stored after seq
 	// after, oldest first, at most limit of them.
 	WebhookEventsAfter(ctx context.Context, connector string, after int64, limit int) ([]StoredWebhookEvent, error)
+	// FirstWebhookEvent returns the Seq of the connector's first stored
+	// event of that type about that subject, or 0: a first message from a
+	// person is an inquiry.
+	FirstWebhookEvent(ctx context.Context, connector, eventType, subject string) (int64, error)
 }
 
 // StoredWebhookEvent is a webhook event as the daemon stored it.
@@ -56,6 +63,7 @@ type StoredWebhookEvent struct {
 	// Seq orders a connector's events by arrival.
 	Seq        int64
 	ID, Type   string
+	Subject    string
 	Body       []byte
 	ReceivedAt time.Time
 }

@@ -523,11 +523,13 @@ var schemaV7 = []table{
 			{name: "connector", typ: tKey, size: 64, comment: "the configured connector name it arrived for"},
 			{name: "event_id", typ: tKey, size: 191, comment: "the vendor's event id (Square event_id, LINE webhookEventId, ...), or a hash of the body when the vendor gives none"},
 			{name: "event_type", typ: tString, size: 128, comment: "the vendor's event type, e.g. order.updated, follow"},
+			{name: "subject", typ: tKey, size: 191, comment: "who the event is about in the vendor (a LINE userId, a Messenger sender id), or empty"},
 			{name: "body", typ: tJSON, comment: "the event as the vendor sent it"},
 			{name: "received_at", typ: tTime, comment: "when it arrived (UTC)"},
 		},
 		indexes: []index{
 			{name: "ux_webhook_events_event", unique: true, columns: []string{"connector", "event_id"}},
+			{name: "ix_webhook_events_subject", columns: []string{"connector", "subject", "event_type", "id"}},
 		},
 	},
 }

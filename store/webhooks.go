@@ -17,6 +17,7 @@ type WebhookEvent struct {
 	Connector  string
 	EventID    string
 	EventType  string
+	Subject    string
 	Body       string
 	ReceivedAt time.Time
 }
@@ -81,9 +82,22 @@ func (i inbox) WebhookEventsAfter(ctx context.Context, connector string, after i
 	}
 	out := make([]connectors.StoredWebhookEvent, len(rows))
 	for k, r := range rows {
-		out[k] = connectors.StoredWebhookEvent{Seq: r.ID, ID: r.EventID, Type: r.EventType, Body: []byte(r.Body), ReceivedAt: r.ReceivedAt}
+		out[k] = connectors.StoredWebhookEvent{Seq: r.ID, ID: r.EventID, Type: r.EventType, Subject: r.Subject, Body: []byte(r.Body), ReceivedAt: r.ReceivedAt}
 	}
 	return out, nil
+}
+
+func (i inbox) FirstWebhookEvent(ctx context.Context, connector, eventType, subject string) (int64, error) {
+	var seq *int64
+	err := i.db.Gorm.WithContext(ctx).Model(&WebhookEvent{}).Select("MIN(id)").
+		Where("connector = ? AND subject = ? AND event_type = ?", connector, subject, eventType).Scan(&seq).Error
+	if err != nil {
+		return 0, fmt.Errorf("reading the first %s %s event of %s: %w", connector, eventType, subject, err)
+	}
+	if seq == nil {
+		return 0, nil
+	}
+	return *seq, nil
 }
 
 // WebhookEventsAfter returns a connector's events stored after the event

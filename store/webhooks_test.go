@@ -43,6 +43,20 @@ func TestWebhookEvents_StoredOnceAndReadInOrder(t *testing.T) {
 		if err != nil || len(got) != 3 || got[2].Seq != all[2].ID || got[2].ID != "E3" || string(got[2].Body) != `{"n":3}` || got[0].Type != "message" {
 			t.Errorf("inbox = %+v, %v", got, err)
 		}
+		// The first event of a kind about someone.
+		db.SaveWebhookEvents(ctx, []store.WebhookEvent{
+			{Connector: "line", EventID: "M1", EventType: "message", Subject: "Uaaa", Body: "{}", ReceivedAt: now},
+			{Connector: "line", EventID: "M2", EventType: "message", Subject: "Uaaa", Body: "{}", ReceivedAt: now},
+		})
+		first, err := db.Inbox().FirstWebhookEvent(ctx, "line", "message", "Uaaa")
+		var m1 store.WebhookEvent
+		db.Gorm.Where("event_id = ?", "M1").First(&m1)
+		if err != nil || first != m1.ID {
+			t.Errorf("first message of Uaaa = %d, %v; want %d", first, err, m1.ID)
+		}
+		if none, err := db.Inbox().FirstWebhookEvent(ctx, "line", "message", "Ubbb"); none != 0 || err != nil {
+			t.Errorf("first message of nobody = %d, %v", none, err)
+		}
 		rest, err := db.WebhookEventsAfter(ctx, "line", all[0].ID, 1)
 		if err != nil || len(rest) != 1 || rest[0].EventID != "E2" {
 			t.Errorf("after the first, limit 1: %+v, %v", rest, err)

@@ -62,7 +62,7 @@ func (d *Daemon) receiveWebhook(w http.ResponseWriter, r *http.Request) {
 		if id == "" || len(id) > maxEventID {
 			id = connectors.BodyHash(append([]byte(id), e.Body...))
 		}
-		rows[i] = store.WebhookEvent{Connector: name, EventID: id, EventType: e.Type, Body: string(e.Body), ReceivedAt: now}
+		rows[i] = store.WebhookEvent{Connector: name, EventID: id, EventType: e.Type, Subject: e.Subject, Body: string(e.Body), ReceivedAt: now}
 	}
 	// Stored before the answer: a crash after the 200 loses nothing, and a
 	// failure here makes the vendor deliver again.
