@@ -25,6 +25,25 @@ type WebhookEvent struct {
 // TableName names the table.
 func (WebhookEvent) TableName() string { return "webhook_events" }
 
+// maxEventID is the longest vendor event id stored as is; a longer one is
+// stored as its hash.
+const maxEventID = 191
+
+// WebhookEventsOf turns the events of one delivery to a connector into
+// rows: an event without an id (or with one too long to index) is known
+// by its hash.
+func WebhookEventsOf(connector string, events []connectors.WebhookEvent, received time.Time) []WebhookEvent {
+	rows := make([]WebhookEvent, len(events))
+	for i, e := range events {
+		id := e.ID
+		if id == "" || len(id) > maxEventID {
+			id = connectors.BodyHash(append([]byte(id), e.Body...))
+		}
+		rows[i] = WebhookEvent{Connector: connector, EventID: id, EventType: e.Type, Subject: e.Subject, Body: string(e.Body), ReceivedAt: received.UTC()}
+	}
+	return rows
+}
+
 // SaveWebhookEvents stores events that are not stored yet (by connector
 // and event id: a redelivery changes nothing) and returns how many were
 // new. It returns only once they are committed.

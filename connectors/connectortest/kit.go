@@ -17,7 +17,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +63,17 @@ type Fake interface {
 	Requests() int
 	// Close stops the fake.
 	Close()
+}
+
+// PushingFake is a Fake whose vendor also pushes webhooks (LINE, Meta).
+// Before each sync the kit takes the deliveries pushed since the last one
+// and does what the daemon's /webhooks endpoint does: the connector
+// verifies each and its events are stored for it to read.
+type PushingFake interface {
+	Fake
+	// Deliveries returns the webhook requests pushed since the last call,
+	// signed as the vendor signs them.
+	Deliveries() []*http.Request
 }
 
 // Vendor describes a connector type and starts its fake.
@@ -118,7 +131,7 @@ type harness struct {
 func newHarness(t *testing.T, v Vendor, db *store.DB) *harness {
 	t.Helper()
 	for _, table := range []string{"customers", "customer_identities", "activities", "customer_aliases", "merge_events",
-		"sync_runs", "sync_state", "rejected_records", "match_keys", "match_components", "match_reviews", "match_overrides"} {
+		"sync_runs", "sync_state", "rejected_records", "match_keys", "match_components", "match_reviews", "match_overrides", "webhook_events"} {
 		if err := db.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +147,7 @@ func newHarness(t *testing.T, v Vendor, db *store.DB) *harness {
 	}
 	reg := connectors.NewRegistry()
 	v.Register(reg)
-	conns, err := reg.Build(cfg, log)
+	conns, err := reg.BuildWith(cfg, connectors.BuildOptions{Logger: log, Inbox: db.Inbox()})
 	if err != nil {
 		t.Fatalf("building the connector: %v", err)
 	}
@@ -155,6 +168,7 @@ func indent(s, prefix string) string {
 // succeeded.
 func (h *harness) sync(t *testing.T) engine.Result {
 	t.Helper()
+	h.deliver(t)
 	res, err := h.eng.Run(context.Background(), h.conn)
 	if err != nil {
 		t.Fatalf("sync: %v", err)
@@ -165,6 +179,33 @@ func (h *harness) sync(t *testing.T) engine.Result {
 		}
 	}
 	return res
+}
+
+// deliver stores the webhooks a pushing fake sent since the last sync, as
+// the daemon would.
+func (h *harness) deliver(t *testing.T) {
+	t.Helper()
+	pf, ok := h.fake.(PushingFake)
+	if !ok {
+		return
+	}
+	recv, ok := h.conn.Source.(connectors.WebhookReceiver)
+	if !ok {
+		t.Fatal("the fake pushes webhooks but the connector takes none")
+	}
+	for _, r := range pf.Deliveries() {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := recv.ReceiveWebhook(r, body)
+		if err != nil {
+			t.Fatalf("the connector refused a delivery its fake signed: %v", err)
+		}
+		if _, err := h.db.SaveWebhookEvents(context.Background(), store.WebhookEventsOf(h.conn.Config.Name, events, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func (h *harness) count(t *testing.T, table string) int {
@@ -275,6 +316,7 @@ func survivesFaults(t *testing.T, h *harness) {
 func malformed(t *testing.T, h *harness) {
 	h.fake.Seed(30)
 	id := h.fake.MalformNext()
+	h.deliver(t)
 	res, err := h.eng.Run(context.Background(), h.conn)
 	if err != nil {
 		t.Fatalf("a malformed record failed the sync: %v", err)
@@ -298,6 +340,7 @@ func malformed(t *testing.T, h *harness) {
 
 func cancellation(t *testing.T, h *harness) {
 	h.fake.Seed(200)
+	h.deliver(t)
 	h.fake.SetDelay(200 * time.Millisecond)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan engine.Result, 1)

@@ -18,10 +18,6 @@ const maxWebhookBody = 1 << 20
 // webhookDebounce gathers a burst of deliveries into one connector run.
 const webhookDebounce = 2 * time.Second
 
-// maxEventID is the longest vendor event id stored as is; a longer one is
-// stored as its hash.
-const maxEventID = 191
-
 // receiveWebhook takes a delivery at POST /webhooks/{name}: verified by
 // the connector, stored, then answered 200; the connector then runs.
 func (d *Daemon) receiveWebhook(w http.ResponseWriter, r *http.Request) {
@@ -55,15 +51,7 @@ func (d *Daemon) receiveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no database to keep webhooks in", http.StatusServiceUnavailable)
 		return
 	}
-	now := time.Now().UTC()
-	rows := make([]store.WebhookEvent, len(events))
-	for i, e := range events {
-		id := e.ID
-		if id == "" || len(id) > maxEventID {
-			id = connectors.BodyHash(append([]byte(id), e.Body...))
-		}
-		rows[i] = store.WebhookEvent{Connector: name, EventID: id, EventType: e.Type, Subject: e.Subject, Body: string(e.Body), ReceivedAt: now}
-	}
+	rows := store.WebhookEventsOf(name, events, time.Now())
 	// Stored before the answer: a crash after the 200 loses nothing, and a
 	// failure here makes the vendor deliver again.
 	fresh, err := d.o.DB.SaveWebhookEvents(r.Context(), rows)
