@@ -56,6 +56,10 @@ type WebhookInbox interface {
 	// event of that type about that subject, or 0: a first message from a
 	// person is an inquiry.
 	FirstWebhookEvent(ctx context.Context, connector, eventType, subject string) (int64, error)
+	// WebhookEventsAbout returns the connector's events of that type about
+	// that subject, newest first, at most limit of them: what a person
+	// said before, for details they gave in an earlier message.
+	WebhookEventsAbout(ctx context.Context, connector, eventType, subject string, limit int) ([]StoredWebhookEvent, error)
 }
 
 // StoredWebhookEvent is a webhook event as the daemon stored it.

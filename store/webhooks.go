@@ -99,11 +99,25 @@ func (i inbox) WebhookEventsAfter(ctx context.Context, connector string, after i
 	if err != nil {
 		return nil, err
 	}
+	return storedEvents(rows), nil
+}
+
+func storedEvents(rows []WebhookEvent) []connectors.StoredWebhookEvent {
 	out := make([]connectors.StoredWebhookEvent, len(rows))
 	for k, r := range rows {
 		out[k] = connectors.StoredWebhookEvent{Seq: r.ID, ID: r.EventID, Type: r.EventType, Subject: r.Subject, Body: []byte(r.Body), ReceivedAt: r.ReceivedAt}
 	}
-	return out, nil
+	return out
+}
+
+func (i inbox) WebhookEventsAbout(ctx context.Context, connector, eventType, subject string, limit int) ([]connectors.StoredWebhookEvent, error) {
+	var rows []WebhookEvent
+	err := i.db.Gorm.WithContext(ctx).Where("connector = ? AND subject = ? AND event_type = ?", connector, subject, eventType).
+		Order("id DESC").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("reading the %s %s events of %s: %w", connector, eventType, subject, err)
+	}
+	return storedEvents(rows), nil
 }
 
 func (i inbox) FirstWebhookEvent(ctx context.Context, connector, eventType, subject string) (int64, error) {

@@ -54,6 +54,10 @@ func TestWebhookEvents_StoredOnceAndReadInOrder(t *testing.T) {
 		if err != nil || first != m1.ID {
 			t.Errorf("first message of Uaaa = %d, %v; want %d", first, err, m1.ID)
 		}
+		about, err := db.Inbox().WebhookEventsAbout(ctx, "line", "message", "Uaaa", 10)
+		if err != nil || len(about) != 2 || about[0].ID != "M2" || about[1].ID != "M1" {
+			t.Errorf("messages of Uaaa, newest first = %+v, %v", about, err)
+		}
 		if none, err := db.Inbox().FirstWebhookEvent(ctx, "line", "message", "Ubbb"); none != 0 || err != nil {
 			t.Errorf("first message of nobody = %d, %v", none, err)
 		}

@@ -116,7 +116,11 @@ func (s *eventsStream) page(ctx context.Context, stored []connectors.StoredWebho
 				}
 				profiles[user] = true
 				if found {
-					page.Identities = append(page.Identities, identityOf(p))
+					id := identityOf(p)
+					if id.Emails, id.Phones, err = s.contactsOf(ctx, user); err != nil {
+						return connectors.Page{}, fmt.Errorf("line events: %w", err)
+					}
+					page.Identities = append(page.Identities, id)
 				}
 			}
 		}

@@ -231,7 +231,7 @@ func TestLine_FirstMessageIsAnInquiry(t *testing.T) {
 		}
 		fake.Follow(linetest.Profile{UserID: "Uaaaa", DisplayName: "さくら🌸"})
 		first := fake.Say("Uaaaa", "カットの予約はできますか？", time.Time{})
-		fake.Say("Uaaaa", "土曜日希望です", time.Time{})
+		fake.Say("Uaaaa", "土曜日希望です。電話は ０９０－２４６８－１３５７ です", time.Time{})
 		deliverAndSync()
 		fake.Say("Uaaaa", "ありがとうございました", time.Time{})
 		fake.Block("Uaaaa")
@@ -266,8 +266,10 @@ func TestLine_FirstMessageIsAnInquiry(t *testing.T) {
 		}
 		var ident store.Identity
 		db.Gorm.Where("source = ? AND external_id = ?", "line_salon", "Uaaaa").First(&ident)
-		if ident.FullName != "さくら🌸" {
-			t.Errorf("identity name %q", ident.FullName)
+		// The phone she gave in her second message stays with her after
+		// messages that give none.
+		if ident.FullName != "さくら🌸" || !strings.Contains(ident.Phones, "２４６８") && !strings.Contains(ident.Phones, "2468") || ident.PhoneKey != "+819024681357" {
+			t.Errorf("identity %q phones %s key %q", ident.FullName, ident.Phones, ident.PhoneKey)
 		}
 		var stored int64
 		db.Gorm.Model(&store.WebhookEvent{}).Count(&stored)
