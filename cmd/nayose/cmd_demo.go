@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,7 +150,7 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		liveShop(ctx, out, shop, o.pace, s.cfg.Timezone.Location)
+		liveShop(ctx, out, shop, o.pace, s.cfg.Timezone.Location, d.Handler())
 	}()
 	runErr := d.Run(ctx)
 	wg.Wait()
@@ -167,8 +168,9 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 // liveShop lets things happen in the shop every pace until ctx ends, and
-// says what happened.
-func liveShop(ctx context.Context, out io.Writer, shop *demo.Shop, pace time.Duration, loc *time.Location) {
+// says what happened. What the shop's tools push (LINE) goes to the
+// daemon's /webhooks/<connector> endpoint, as it would over the network.
+func liveShop(ctx context.Context, out io.Writer, shop *demo.Shop, pace time.Duration, loc *time.Location, daemonHTTP http.Handler) {
 	t := time.NewTicker(pace)
 	defer t.Stop()
 	for {
@@ -183,7 +185,35 @@ func liveShop(ctx context.Context, out io.Writer, shop *demo.Shop, pace time.Dur
 			if err != nil {
 				fmt.Fprintf(out, "%s  shop: %v\n", now.In(loc).Format("15:04:05"), err)
 			}
+			for _, d := range shop.Deliveries() {
+				r := d.Request.Clone(ctx)
+				r.URL.Path, r.RequestURI = "/webhooks/"+d.Connector, ""
+				w := &statusOnly{header: http.Header{}}
+				daemonHTTP.ServeHTTP(w, r)
+				if w.status != http.StatusOK {
+					fmt.Fprintf(out, "%s  shop: the %s webhook was answered %d\n", now.In(loc).Format("15:04:05"), d.Connector, w.status)
+				}
+			}
 		}
+	}
+}
+
+// statusOnly is a ResponseWriter that keeps the status and drops the body.
+type statusOnly struct {
+	header http.Header
+	status int
+}
+
+func (w *statusOnly) Header() http.Header { return w.header }
+func (w *statusOnly) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (w *statusOnly) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
 	}
 }
 

@@ -85,6 +85,16 @@ var questions = []string{
 	"平日の夜は何時まで空いていますか？",
 }
 
+// lineQuestions are what people write to the salon on LINE.
+var lineQuestions = []string{
+	"明日の午後って空いてますか？",
+	"前髪だけ切ってもらうことはできますか",
+	"カラーの料金を教えてください",
+	"子どもの髪も切ってもらえますか？",
+	"予約の時間を1時間遅らせたいです",
+	"トリートメントだけでも大丈夫ですか？",
+}
+
 var campaignSubjects = []string{
 	"【三軒茶屋 hair nayose】春の新メニューのご案内", "梅雨のうねり対策、始めませんか", "夏休みキッズカット受付中",
 	"秋のカラーキャンペーン 10%OFF", "年末年始の営業時間のお知らせ", "ホームケア商品 入荷のお知らせ",

@@ -44,7 +44,36 @@ type Connector struct {
 // Open fills them, most trusted for a customer's name and contacts first:
 // the register, the old register, the newsletter, the booking form.
 func Sources(w *World) []Source {
-	return []Source{newSquare(w), newLegacyCSV(w), newMailchimp(w), newCalendly(w)}
+	return []Source{newSquare(w), newLegacyCSV(w), newMailchimp(w), newCalendly(w), newLINE(w)}
+}
+
+// A Pusher is a Source whose tool pushes webhooks (LINE): what it pushed
+// since the last call, signed as the vendor signs it, for the daemon's
+// /webhooks/<connector> endpoint.
+type Pusher interface {
+	Deliveries() []*http.Request
+}
+
+// Delivery is one webhook request for a connector.
+type Delivery struct {
+	Connector string
+	Request   *http.Request
+}
+
+// Deliveries returns what the shop's pushing tools sent since the last
+// call.
+func (s *Shop) Deliveries() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Delivery
+	for _, src := range s.Sources {
+		if p, ok := src.(Pusher); ok {
+			for _, r := range p.Deliveries() {
+				out = append(out, Delivery{Connector: src.Name(), Request: r})
+			}
+		}
+	}
+	return out
 }
 
 // Shop runs the fakes of a World on loopback listeners.
@@ -104,6 +133,9 @@ func (s *Shop) Tick(now time.Time) ([]Happening, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	hs := s.World.Tick(now)
+	for i := range hs {
+		hs[i].Live = true
+	}
 	for _, h := range hs {
 		if err := s.recordLocked(h); err != nil {
 			return hs, err

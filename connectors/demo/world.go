@@ -30,6 +30,9 @@ type Person struct {
 	Birthday time.Time
 	Home     area
 	Street   string // "1-2-3"
+	// LINE is the person's LINE userId once they follow the salon's
+	// account, and LINEName the display name they chose.
+	LINE, LINEName string
 	// Lapses, for a regular whose rhythm is about to break, is when they
 	// become dormant; zero otherwise. They do nothing live.
 	Lapses time.Time
@@ -49,6 +52,8 @@ const (
 	CampaignSent
 	EmailOpen
 	EmailClick
+	LineFollow
+	LineMessage
 )
 
 // Happening is one thing that happened in the shop, told to every tool;
@@ -70,6 +75,11 @@ type Happening struct {
 	// CampaignSent, EmailOpen, EmailClick: which newsletter.
 	Campaign int
 	Subject  string
+	// LineMessage: what they wrote.
+	Text string
+	// Live is true for what happens while the demo runs: tools that push
+	// (LINE) push it, where history was there before anyone listened.
+	Live bool
 }
 
 // Total is what a purchase came to, in yen.
@@ -106,6 +116,10 @@ func (h Happening) Describe(loc *time.Location) string {
 		return fmt.Sprintf("%s opened %q", h.Person.FullName(), h.Subject)
 	case EmailClick:
 		return fmt.Sprintf("%s clicked a link in %q", h.Person.FullName(), h.Subject)
+	case LineFollow:
+		return fmt.Sprintf("%s added the salon on LINE as %q", h.Person.FullName(), h.Person.LINEName)
+	case LineMessage:
+		return fmt.Sprintf("%s wrote on LINE: %s", h.Person.FullName(), h.Text)
 	}
 	return fmt.Sprintf("happening %d", h.Kind)
 }
@@ -256,6 +270,40 @@ func (w *World) life(p *Person) {
 	if w.chance(0.5) {
 		w.subscribe(p, w.Start.Add(-w.days(1, 700)))
 	}
+	if w.chance(0.25) {
+		w.history = append(w.history, w.lineFollow(p, w.Start.Add(-w.days(1, 500))))
+	}
+}
+
+// lineFollow makes p a friend of the salon's LINE account, with a display
+// name as people choose them: their given name, in kanji or romaji, often
+// with an emoji.
+func (w *World) lineFollow(p *Person, at time.Time) Happening {
+	p.LINE = fmt.Sprintf("U%032x", 0x6c696e65000000+p.ID)
+	switch w.rng.IntN(3) {
+	case 0:
+		p.LINEName = p.Given.kanji
+	case 1:
+		p.LINEName = strings.ToLower(p.Given.romaji)
+	default:
+		p.LINEName = p.Given.kanji + pick(w.rng, []string{"🌸", "✨", "☕", "🍀", "(^^)"})
+	}
+	return Happening{Kind: LineFollow, At: at.Truncate(time.Second), Person: p}
+}
+
+// lineTick is someone writing to the salon on LINE, following it first if
+// they had not; half of them leave their number, as people booking do.
+func (w *World) lineTick(now time.Time) []Happening {
+	p := w.someone(0.3)
+	var hs []Happening
+	if p.LINE == "" {
+		hs = append(hs, w.lineFollow(p, now))
+	}
+	text := pick(w.rng, lineQuestions)
+	if w.chance(0.5) {
+		text += fmt.Sprintf("（%s-%s-%s %sです）", p.Mobile[:3], p.Mobile[3:7], p.Mobile[7:], p.Family.kanji)
+	}
+	return append(hs, Happening{Kind: LineMessage, At: now, Person: p, Text: text})
 }
 
 // lapsing writes a regular with six visits exactly gap apart whose rhythm
@@ -364,6 +412,9 @@ func (w *World) campaign(at time.Time) Happening {
 // then a newsletter sent or a first-time customer.
 func (w *World) Tick(now time.Time) []Happening {
 	now = now.Truncate(time.Second)
+	if w.chance(0.2) {
+		return w.lineTick(now)
+	}
 	switch r := w.rng.Float64(); {
 	case r < 0.30 && len(w.buyers) > 0:
 		p := pick(w.rng, w.buyers)
