@@ -5,6 +5,7 @@ import (
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/calendly"
 	"github.com/nayose/nayose/connectors/csv"
+	"github.com/nayose/nayose/connectors/freee"
 	"github.com/nayose/nayose/connectors/mailchimp"
 	"github.com/nayose/nayose/connectors/square"
 )
@@ -14,6 +15,7 @@ func Registry() *connectors.Registry {
 	r := connectors.NewRegistry()
 	calendly.Register(r)
 	csv.Register(r)
+	freee.Register(r)
 	mailchimp.Register(r)
 	square.Register(r)
 	return r
