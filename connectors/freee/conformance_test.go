@@ -38,7 +38,7 @@ func (freeeVendor) Start(t testing.TB) connectortest.Fake {
 // reads "today" from it). Seeded partners were last updated, and their one
 // income deal issued, ten days ago: outside the one-day partners overlap
 // and the two-day deals lookback, so an idle run reads nothing. Every
-// other deal is paid.
+// other deal is paid; every third person has an invoice too.
 type freeeFake struct {
 	srv *freeetest.Server
 	ts  *httptest.Server
@@ -66,6 +66,10 @@ func (f *freeeFake) Seed(n int) {
 		}
 		f.partners = append(f.partners, p.ID)
 		f.deals = append(f.deals, f.srv.AddDeals(d)[0].ID)
+		if i%3 == 0 {
+			f.srv.AddInvoices(freeetest.Invoice{Subject: "ロゴ制作", BillingDate: old, TotalAmount: d.Amount, PartnerID: p.ID})
+			f.activities++
+		}
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package freee is the connector for freee 会計 (accounting): it reads the
-// partners (取引先) of one company (事業所) as identities, and its income
-// deals (取引, type=income) as purchases with their payments, through the
-// shared httpx client.
+// partners (取引先) of one company (事業所) as identities, its income deals
+// (取引, type=income) as purchases with their payments, and its freee請求書
+// invoices as invoice activities, through the shared httpx client.
 //
 // Register links it into a connectors.Registry under the type name
 // "freee"; README.md documents the options and sample.yaml shows them.
@@ -96,7 +96,7 @@ type Options struct {
 	TokenURL string `yaml:"token_url"`
 	// PartnersPageSize is the limit of each partners request (1..3000).
 	PartnersPageSize int `yaml:"partners_page_size"`
-	// DealsPageSize is the limit of each deals request (1..100).
+	// DealsPageSize is the limit of each deals and invoices request (1..100).
 	DealsPageSize int `yaml:"deals_page_size"`
 	// OverlapDays is how many days before the last run's JST date the
 	// partners stream reads again.
@@ -105,6 +105,8 @@ type Options struct {
 	FromDays int `yaml:"from_days"`
 	// LookbackDays is how far back every later run reads deals again.
 	LookbackDays int `yaml:"lookback_days"`
+	// Invoices turns on the invoices stream (freee請求書, GET /iv/invoices).
+	Invoices bool `yaml:"invoices"`
 	// RateLimit is requests per second.
 	RateLimit float64 `yaml:"rate_limit"`
 	// RetryWait is the shortest wait before retrying a failed request.
@@ -134,6 +136,7 @@ func defaults() *Options {
 		OverlapDays:      DefaultOverlapDays,
 		FromDays:         DefaultFromDays,
 		LookbackDays:     DefaultLookbackDays,
+		Invoices:         true,
 		RateLimit:        DefaultRateLimit,
 		RetryWait:        config.Duration(time.Second),
 		ThrottleBudget:   config.Duration(DefaultThrottleBudget),
@@ -205,7 +208,8 @@ type Source struct {
 
 var _ connectors.Source = (*Source)(nil)
 
-// Streams returns partners, then deals (which refer to partners).
+// Streams returns partners, then deals and invoices (which refer to
+// partners).
 func (s *Source) Streams() []connectors.Stream { return s.streams }
 
 // seededStore answers Load with the configured refresh token until the
@@ -277,8 +281,12 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Source{streams: []connectors.Stream{
+	streams := []connectors.Stream{
 		&partnersStream{c: cl, log: log.With("stream", "partners"), now: now},
 		&dealsStream{c: cl, log: log.With("stream", "deals"), now: now},
-	}}, nil
+	}
+	if o.Invoices {
+		streams = append(streams, &invoicesStream{c: cl, log: log.With("stream", "invoices"), now: now})
+	}
+	return &Source{streams: streams}, nil
 }

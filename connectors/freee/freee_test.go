@@ -62,6 +62,7 @@ func newSource(t *testing.T, url string, clk *clock, edit func(*freee.Options)) 
 
 func partnersOf(src connectors.Source) connectors.Stream { return src.Streams()[0] }
 func dealsOf(src connectors.Source) connectors.Stream    { return src.Streams()[1] }
+func invoicesOf(src connectors.Source) connectors.Stream { return src.Streams()[2] }
 
 func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
 	return connectortest.ReadAll(s, cursor)
@@ -71,7 +72,7 @@ func merged(pages []connectors.Page) connectors.Page { return connectortest.Merg
 
 func TestFreee_DocsMatchTheCode(t *testing.T) {
 	connectortest.CheckDocs(t, freee.Register, freee.SampleConfig(), map[string]string{"FREEE_ACCESS_TOKEN": testToken},
-		"freee_accounting", "partners", "deals")
+		"freee_accounting", "partners", "deals", "invoices")
 }
 
 func TestOptions_ValidateNamesEachProblem(t *testing.T) {
@@ -426,5 +427,47 @@ func TestFreee_WrongTokenFails(t *testing.T) {
 	_, err := readAll(partnersOf(newSource(t, ts.URL, clk, func(o *freee.Options) { o.Token = "wrong" })), "")
 	if err == nil || errors.Is(err, connectors.ErrPartial) || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("error %v, want a 401 failure", err)
+	}
+}
+
+func TestFreee_InvoicesAreInvoiceActivities(t *testing.T) {
+	now := time.Date(2024, 4, 10, 3, 0, 0, 0, time.UTC)
+	f, clk, ts := newFake(t, now)
+	p := f.AddPartners(freeetest.Partner{Name: "さくら珈琲"})[0]
+	inv := f.AddInvoices(freeetest.Invoice{Subject: "4月分 ロゴ制作", BillingDate: now.AddDate(0, 0, -3), TotalAmount: 55000, PartnerID: p.ID})[0]
+	canceled := f.AddInvoices(freeetest.Invoice{Subject: "重複", TotalAmount: 1100, PartnerID: p.ID, Canceled: true})[0]
+	bad := f.AddInvoices(freeetest.Invoice{Subject: "壊れた", TotalAmount: 2200, PartnerID: p.ID})[0]
+	f.MalformInvoiceNext() // breaks the middle one of the page: canceled
+	s := invoicesOf(newSource(t, ts.URL, clk, nil))
+	pages, err := readAll(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := merged(pages)
+	if len(got.Activities) != 2 || len(got.Rejects) != 1 || got.Rejects[0].ExternalID != fmt.Sprint(canceled.ID) ||
+		got.Rejects[0].Field != "billing_date" {
+		t.Fatalf("activities %+v, rejects %+v; want 2 and the malformed one", got.Activities, got.Rejects)
+	}
+	a := got.Activities[0]
+	if a.Kind != connectors.KindInvoice || a.ExternalID != fmt.Sprint(inv.ID) || a.IdentityExternalID != fmt.Sprint(p.ID) ||
+		*a.Amount != 55000 || a.Currency != "JPY" || !strings.Contains(a.Summary, "4月分 ロゴ制作") || freeetest.Date(a.OccurredAt) != "2024-04-07" {
+		t.Errorf("invoice %+v", a)
+	}
+	if got.Activities[1].ExternalID != fmt.Sprint(bad.ID) {
+		t.Errorf("second invoice %+v", got.Activities[1])
+	}
+	if q := f.Requests()[len(f.Requests())-1].Query; q.Get("start_billing_date") != "2022-04-11" || q.Get("company_id") == "" {
+		t.Errorf("invoices request %v", q)
+	}
+	// A canceled invoice says so; invoices off, no stream.
+	f.ResetRequests()
+	pages, _ = readAll(s, "")
+	for _, a := range merged(pages).Activities {
+		if a.ExternalID == fmt.Sprint(canceled.ID) && !strings.HasPrefix(a.Summary, "取消済み") {
+			t.Errorf("canceled invoice %+v", a)
+		}
+	}
+	if n := len(newSource(t, ts.URL, clk, func(o *freee.Options) { o.Invoices = false }).Streams()); n != 2 {
+		t.Errorf("invoices: false gives %d streams, want 2", n)
 	}
 }

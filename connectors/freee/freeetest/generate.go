@@ -130,8 +130,9 @@ var (
 
 // Generate adds n partners of the first company, updated on days spread
 // over the 90 days before Now, each with one to three income deals issued
-// in the same span; about half of the deals are paid. seed makes the data
-// reproducible. It returns the partners and deals added.
+// in the same span; about half of the deals are paid, and about a third
+// also have a freee請求書 invoice billed on the issue date (see Invoices).
+// seed makes the data reproducible. It returns the partners and deals added.
 func (s *Server) Generate(n int, seed uint64) ([]Partner, []Deal) {
 	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	now := s.now()
@@ -161,5 +162,24 @@ func (s *Server) Generate(n int, seed uint64) ([]Partner, []Deal) {
 			ds = append(ds, d)
 		}
 	}
-	return ps, s.AddDeals(ds...)
+	ds = s.AddDeals(ds...)
+	var invs []Invoice
+	for _, d := range ds {
+		if r.IntN(3) == 0 {
+			invs = append(invs, Invoice{Subject: d.Description, BillingDate: d.IssueDate, TotalAmount: d.Amount, PartnerID: d.PartnerID, DealID: d.ID})
+		}
+	}
+	s.AddInvoices(invs...)
+	return ps, ds
+}
+
+// Invoices returns a copy of every invoice, in id order.
+func (s *Server) Invoices() []Invoice {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Invoice, len(s.invoices))
+	for i, inv := range s.invoices {
+		out[i] = *inv
+	}
+	return out
 }

@@ -1,8 +1,8 @@
 // Package freeetest is an in-memory fake of freee 会計's API for connector
-// tests: GET /api/1/companies, GET /api/1/partners, GET /api/1/deals and
-// the OAuth token endpoint POST /public_api/token (refresh grant), with
-// freee's JSON shapes and error body ({status_code, errors[{type,
-// messages[]}]}), X-Freee-Request-ID on every answer, company_id required
+// tests: GET /api/1/companies, GET /api/1/partners, GET /api/1/deals, the
+// freee請求書 API's GET /iv/invoices and the OAuth token endpoint POST
+// /public_api/token (refresh grant), with freee's JSON shapes and error
+// body ({status_code, errors[{type, messages[]}]}), X-Freee-Request-ID on every answer, company_id required
 // on every call, offset/limit paging with freee's limits, date-only update
 // filters evaluated in JST, single-use rotating refresh tokens, and hooks
 // for 403 throttling, a daily quota per company, 5xx, malformed records and
@@ -88,6 +88,7 @@ type Server struct {
 	companies []Company
 	partners  []*Partner // id order
 	deals     []*Deal    // id order
+	invoices  []*Invoice // id order
 	seq       int64
 	reqSeq    int64
 
@@ -233,6 +234,7 @@ func (s *Server) routes() *http.ServeMux {
 		m.HandleFunc("GET /api/1/companies", s.api(false, s.listCompanies))
 		m.HandleFunc("GET /api/1/partners", s.api(true, s.listPartners))
 		m.HandleFunc("GET /api/1/deals", s.api(true, s.listDeals))
+		m.HandleFunc("GET "+InvoicesPath, s.api(true, s.listInvoices))
 		s.mux = m
 	})
 	return s.mux

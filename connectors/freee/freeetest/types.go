@@ -178,3 +178,40 @@ func nullable(s string) *string {
 	}
 	return &s
 }
+
+// Invoice is a freee請求書 invoice (GET /iv/invoices).
+type Invoice struct {
+	ID            int64
+	CompanyID     int64
+	InvoiceNumber string
+	Subject       string
+	BillingDate   time.Time // served as its JST date; zero on Add means Now
+	TotalAmount   int64     // served as a JSON number
+	PartnerID     int64
+	PartnerName   string
+	Canceled      bool
+	Settled       bool
+	DealID        int64 // 0: not registered as a deal
+}
+
+type invoiceJSON struct {
+	ID                   int64   `json:"id"`
+	CompanyID            int64   `json:"company_id"`
+	InvoiceNumber        string  `json:"invoice_number"`
+	Subject              string  `json:"subject"`
+	BillingDate          string  `json:"billing_date"`
+	Memo                 string  `json:"memo"`
+	SendingStatus        string  `json:"sending_status"`
+	PaymentStatus        string  `json:"payment_status"`
+	CancelStatus         string  `json:"cancel_status"`
+	DealStatus           string  `json:"deal_status"`
+	DealID               *int64  `json:"deal_id"`
+	TotalAmount          float64 `json:"total_amount"`
+	AmountIncludingTax   float64 `json:"amount_including_tax"`
+	AmountExcludingTax   float64 `json:"amount_excluding_tax"`
+	AmountTax            float64 `json:"amount_tax"`
+	AmountBroughtForward float64 `json:"amount_brought_forward"`
+	PartnerID            int64   `json:"partner_id"`
+	PartnerName          string  `json:"partner_name"`
+	ReportURL            string  `json:"report_url"`
+}
