@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nayose/nayose/connectors/httpx"
 )
@@ -23,9 +24,18 @@ type client struct {
 	http *httpx.Client
 	opts *Options
 
-	mu      sync.Mutex
-	company int64 // discovered company id
+	now func() time.Time
+
+	mu        sync.Mutex
+	company   int64     // discovered company id
+	throttled time.Time // until when calls fail at once (see get)
 }
+
+// throttlePause is how long after a call gave up on freee's rate limiting
+// the client refuses to call again: freee lifts its 403 after about 10
+// minutes, so the source's other streams end as partial at once instead of
+// spending their own throttle budget (and quota) on the same refusal.
+const throttlePause = 10 * time.Minute
 
 // Classify is freee's Classifier: freee signals over-use (a burst, or the
 // daily quota per company and app) with a plain 403, so a 403 is rate
@@ -128,12 +138,25 @@ func pathOf(u string) string {
 	return u
 }
 
-// get calls GET path with the company id and decodes the answer into out.
+// get calls GET path and decodes the answer into out. After a call gave
+// up on freee's rate limiting, it fails at once for throttlePause.
 func (c *client) get(ctx context.Context, path string, q url.Values, out any) error {
+	c.mu.Lock()
+	until := c.throttled
+	c.mu.Unlock()
+	if now := c.now(); now.Before(until) {
+		return fmt.Errorf("GET %s: not calling freee until %s, after it throttled this app: %w",
+			path, until.In(jst).Format("15:04 MST"), httpx.ErrThrottled)
+	}
 	rid := &requestID{}
 	_, err := c.http.Get(context.WithValue(ctx, requestIDKey{}, rid), path, q, out)
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, httpx.ErrThrottled) {
+		c.mu.Lock()
+		c.throttled = c.now().Add(throttlePause)
+		c.mu.Unlock()
 	}
 	var he *httpx.HTTPError
 	if errors.As(err, &he) {

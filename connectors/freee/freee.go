@@ -276,11 +276,11 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("freee: %w", err)
 	}
-	cl := &client{http: hc, opts: o}
 	now := o.Clock
 	if now == nil {
 		now = time.Now
 	}
+	cl := &client{http: hc, opts: o, now: now}
 	streams := []connectors.Stream{
 		&partnersStream{c: cl, log: log.With("stream", "partners"), now: now},
 		&dealsStream{c: cl, log: log.With("stream", "deals"), now: now},

@@ -99,14 +99,14 @@ func TestFreee_PartnersMapToIdentities(t *testing.T) {
 	p := f.AddPartners(freeetest.Partner{Code: "P001", Name: "さくら珈琲", LongName: "株式会社さくら珈琲", NameKana: "サクラコーヒー",
 		Email: "info@sakura-coffee.example.jp", Phone: "03-1234-5678", OrgCode: 1,
 		Address: &freeetest.Address{Zipcode: "150-0041", PrefectureCode: 12, StreetName1: "渋谷区神南1-2-3", StreetName2: "さくらビル4F"}})[0]
-	f.AddPartners(freeetest.Partner{Name: "山田 花子"})
+	f.AddPartners(freeetest.Partner{Name: "山田 花子", OrgCode: 2}, freeetest.Partner{Name: "青葉工務店", OrgCode: 1})
 	pages, err := readAll(partnersOf(newSource(t, ts.URL, clk, nil)), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := merged(pages)
-	if len(got.Identities) != 2 {
-		t.Fatalf("%d identities, want 2", len(got.Identities))
+	if len(got.Identities) != 3 {
+		t.Fatalf("%d identities, want 3", len(got.Identities))
 	}
 	id := got.Identities[0]
 	want := time.Date(2024, 4, 1, 0, 0, 0, 0, time.FixedZone("JST", 9*3600))
@@ -116,8 +116,11 @@ func TestFreee_PartnersMapToIdentities(t *testing.T) {
 		!strings.Contains(string(id.Raw), `"code":"P001"`) {
 		t.Errorf("identity mapped as %+v", id)
 	}
-	if h := got.Identities[1]; h.FullName != "山田 花子" || len(h.Emails) != 0 || h.Address != "" {
-		t.Errorf("a bare partner mapped as %+v", h)
+	if h := got.Identities[1]; h.FullName != "山田 花子" || h.Company != "" || len(h.Emails) != 0 || h.Address != "" {
+		t.Errorf("a bare sole proprietor mapped as %+v", h)
+	}
+	if c := got.Identities[2]; c.FullName != "青葉工務店" || c.Company != "青葉工務店" {
+		t.Errorf("a corporation without long_name mapped as %+v", c)
 	}
 	for _, r := range f.Requests() {
 		if r.Path == "/api/1/partners" && r.Query.Get("company_id") != fmt.Sprint(freeetest.DefaultCompanyID) {
@@ -290,11 +293,12 @@ func TestFreee_ForbiddenThrottlingIsPartialThenResumes(t *testing.T) {
 		f.AddPartners(freeetest.Partner{Name: fmt.Sprintf("取引先%02d", i)})
 	}
 	f.SetDailyQuota(2)
-	s := partnersOf(newSource(t, ts.URL, clk, func(o *freee.Options) {
+	src := newSource(t, ts.URL, clk, func(o *freee.Options) {
 		o.CompanyID = freeetest.DefaultCompanyID
 		o.PartnersPageSize = 10
 		o.ThrottleBudget = config.Duration(50 * time.Millisecond)
-	}))
+	})
+	s := partnersOf(src)
 	pages, err := readAll(s, "")
 	if !errors.Is(err, connectors.ErrPartial) || !strings.Contains(err.Error(), "X-Freee-Request-ID") || strings.Contains(err.Error(), testToken) {
 		t.Fatalf("error %v, want connectors.ErrPartial naming the request id", err)
@@ -305,7 +309,19 @@ func TestFreee_ForbiddenThrottlingIsPartialThenResumes(t *testing.T) {
 	if n := f.CountRequests("/api/1/partners"); n > 2+8 {
 		t.Errorf("%d partners requests: the throttled request was hammered", n)
 	}
-	// Still throttled today: partial again, nothing new.
+	// The source's other streams, and a run soon after, end partial at
+	// once without calling freee.
+	before := len(f.Requests())
+	for _, st := range []connectors.Stream{dealsOf(src), invoicesOf(src), s} {
+		if _, err := readAll(st, ""); !errors.Is(err, connectors.ErrPartial) {
+			t.Errorf("%s right after: %v, want partial", st.Name(), err)
+		}
+	}
+	if n := len(f.Requests()) - before; n != 0 {
+		t.Errorf("%d requests right after throttling, want none", n)
+	}
+	// Still over the quota today, after the pause: partial again.
+	clk.Advance(15 * time.Minute)
 	if _, err := readAll(s, pages[1].Cursor); !errors.Is(err, connectors.ErrPartial) {
 		t.Errorf("same day: %v, want partial", err)
 	}

@@ -63,6 +63,9 @@ func (s *partnersStream) Pages(ctx context.Context, cursor string) iter.Seq2[con
 	}
 }
 
+// orgCode 1 is a corporation (法人); 2 a sole proprietor (個人).
+const orgCorporation = 1
+
 // Partner is the part of a freee partner (取引先) the connector maps.
 type Partner struct {
 	ID                int64              `json:"id"`
@@ -126,6 +129,9 @@ func mapPartner(raw json.RawMessage, out *connectors.Page) {
 		Company:    str(p.LongName),
 		UpdatedAt:  updated,
 		Raw:        raw,
+	}
+	if id.Company == "" && p.OrgCode != nil && *p.OrgCode == orgCorporation {
+		id.Company = id.FullName
 	}
 	if e := str(p.Email); e != "" {
 		id.Emails = []string{e}
