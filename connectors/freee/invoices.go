@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"math/big"
 	"net/url"
 	"strconv"
 	"strings"
@@ -115,7 +116,7 @@ func mapInvoice(raw json.RawMessage, out *connectors.Page) {
 	}
 	// Yen have no minor unit: a fractional total is not an amount nayose
 	// can keep exactly.
-	amount, err := strconv.ParseInt(inv.TotalAmount.String(), 10, 64)
+	amount, err := wholeYen(inv.TotalAmount)
 	if err != nil {
 		out.Rejects = append(out.Rejects, reject("invoices", raw, inv.ID, "total_amount",
 			fmt.Sprintf("total_amount %q is not a whole number of yen", inv.TotalAmount.String())))
@@ -139,4 +140,14 @@ func mapInvoice(raw json.RawMessage, out *connectors.Page) {
 		Summary:            summary,
 		Raw:                raw,
 	})
+}
+
+// wholeYen reads a JSON number (freee請求書 writes amounts as numbers,
+// maybe 5250.0) as whole yen, exactly.
+func wholeYen(n json.Number) (int64, error) {
+	r, ok := new(big.Rat).SetString(n.String())
+	if !ok || !r.IsInt() || !r.Num().IsInt64() {
+		return 0, fmt.Errorf("%q is not a whole number", n.String())
+	}
+	return r.Num().Int64(), nil
 }

@@ -128,7 +128,7 @@ func mapPartner(raw json.RawMessage, out *connectors.Page) {
 		NameKana:   str(p.NameKana),
 		Company:    str(p.LongName),
 		UpdatedAt:  updated,
-		Raw:        raw,
+		Raw:        withoutBankAccount(raw),
 	}
 	if id.Company == "" && p.OrgCode != nil && *p.OrgCode == orgCorporation {
 		id.Company = id.FullName
@@ -163,4 +163,23 @@ func prefecture(code *int) string {
 		return ""
 	}
 	return prefectures[*code]
+}
+
+// withoutBankAccount drops partner_bank_account_attributes (the partner's
+// bank account) from a partner's raw JSON: nayose has no use for it, and
+// what it does not keep cannot leak.
+func withoutBankAccount(raw json.RawMessage) json.RawMessage {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return raw
+	}
+	if _, ok := m["partner_bank_account_attributes"]; !ok {
+		return raw
+	}
+	delete(m, "partner_bank_account_attributes")
+	b, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return b
 }
