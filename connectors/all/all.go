@@ -7,6 +7,7 @@ import (
 	"github.com/nayose/nayose/connectors/csv"
 	"github.com/nayose/nayose/connectors/mailchimp"
 	"github.com/nayose/nayose/connectors/square"
+	"github.com/nayose/nayose/connectors/xero"
 )
 
 // Registry returns a registry holding every connector type nayose ships.
@@ -16,5 +17,6 @@ func Registry() *connectors.Registry {
 	csv.Register(r)
 	mailchimp.Register(r)
 	square.Register(r)
+	xero.Register(r)
 	return r
 }

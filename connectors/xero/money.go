@@ -29,3 +29,14 @@ func minorUnits(n json.Number, currency string) (int64, error) {
 	}
 	return v, nil
 }
+
+// amountText is an amount's text as Xero sent it: a JSON number as written
+// (read as text, never through a float64), or the content of a string.
+// What is neither comes back as is, for minorUnits to refuse.
+func amountText(raw json.RawMessage) json.Number {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return json.Number(s)
+	}
+	return json.Number(strings.TrimSpace(string(raw)))
+}

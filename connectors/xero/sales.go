@@ -25,7 +25,7 @@ type xeroDoc struct {
 	Reference        string
 	Contact          struct{ ContactID, Name string }
 	CurrencyCode     string
-	Total            json.Number
+	Total            json.RawMessage
 	Date             string
 	UpdatedDateUTC   string
 }
@@ -90,7 +90,7 @@ func decodeDoc(raw json.RawMessage, page *connectors.Page, merges *mergeMap, loc
 		return bad("Date", "Date: "+err.Error())
 	}
 	cur := strings.ToUpper(strings.TrimSpace(d.CurrencyCode))
-	amount, err := minorUnits(d.Total, cur)
+	amount, err := minorUnits(amountText(d.Total), cur)
 	if err != nil {
 		return bad("Total", "Total: "+err.Error())
 	}
@@ -116,7 +116,7 @@ type xeroPayment struct {
 	PaymentID   string
 	PaymentType string
 	Status      string
-	Amount      json.Number
+	Amount      json.RawMessage
 	Reference   string
 	Date        string
 	Invoice     struct {
@@ -169,7 +169,7 @@ func decodePayment(raw json.RawMessage, page *connectors.Page, merges *mergeMap,
 		return bad("Date", "Date: "+err.Error())
 	}
 	cur := strings.ToUpper(strings.TrimSpace(p.Invoice.CurrencyCode))
-	amount, err := minorUnits(p.Amount, cur)
+	amount, err := minorUnits(amountText(p.Amount), cur)
 	if err != nil {
 		return bad("Amount", "Amount: "+err.Error())
 	}

@@ -27,7 +27,7 @@ func build(t testing.TB, options string) connectors.Source {
 }
 
 func opts(url string, extra ...string) string {
-	return fmt.Sprintf("access_token: %s\nbase_url: %s\nrate_limit: 1000\nretry_wait: 1ms\n%s", testToken, url, strings.Join(extra, "\n"))
+	return fmt.Sprintf("access_token: %s\nbase_url: %s\ntenant_id: %s\nrate_limit: 1000\nretry_wait: 1ms\n%s", testToken, url, xerotest.DefaultTenantID, strings.Join(extra, "\n"))
 }
 
 func readAll(s connectors.Stream, cursor string) ([]connectors.Page, error) {
