@@ -77,9 +77,9 @@ type xeroContact struct {
 }
 
 type xeroAddress struct {
-	AddressType                                          string
+	AddressType                                            string
 	AddressLine1, AddressLine2, AddressLine3, AddressLine4 string
-	City, Region, PostalCode, Country                    string
+	City, Region, PostalCode, Country                      string
 }
 
 func contactsSpec(merges *mergeMap) listSpec {

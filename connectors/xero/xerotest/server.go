@@ -87,10 +87,9 @@ type Server struct {
 	// MinuteLimit and DayLimit are the per-tenant limits; 0 means Xero's
 	// (60 and 5,000).
 	MinuteLimit, DayLimit int
-	// RetryAfter is the Retry-After, in seconds, of an injected 429 and of
-	// a 429 for the minute limit when it is more than 0; Xero's own
-	// (the rest of the minute) otherwise... 0 by default, so tests do not
-	// wait: an injected 429 then says "Retry-After: 0".
+	// RetryAfter is the Retry-After, in seconds, of an injected 429 (0 by
+	// default, so tests do not wait) and, when more than 0, of a 429 for
+	// the minute limit, which otherwise asks for the rest of the minute.
 	RetryAfter int
 	// Now is the clock for UpdatedDateUTC, token expiry and the limit
 	// windows; nil means time.Now.
@@ -174,11 +173,13 @@ func cmpOr(v, def int) int {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.muxOnce.Do(func() { s.mux = s.routes() })
 	s.Handle(w, r, &vendortest.Vendor{
-		Routes:   s.mux,
-		Next:     s.mux,
-		Now:      s.now,
-		NotFound: func(w http.ResponseWriter, r *http.Request) { problem(w, http.StatusNotFound, "NotFound", "The resource you're looking for cannot be found") },
-		Fault:    s.fault,
+		Routes: s.mux,
+		Next:   s.mux,
+		Now:    s.now,
+		NotFound: func(w http.ResponseWriter, r *http.Request) {
+			problem(w, http.StatusNotFound, "NotFound", "The resource you're looking for cannot be found")
+		},
+		Fault: s.fault,
 	})
 }
 
