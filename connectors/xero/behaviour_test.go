@@ -484,7 +484,7 @@ func TestXero_OAuthRefreshTokensRotateInTheStore(t *testing.T) {
 }
 
 func TestOptions_ValidateNamesEachProblem(t *testing.T) {
-	yaml := "connectors:\n  - name: x\n    type: xero\n    schedule: \"@hourly\"\n    options:\n      base_url: api.xero.com\n      page_size: 5000\n      rate_limit: 0\n      day_reserve: -1\n      oauth: {client_id: abc}\n"
+	yaml := "connectors:\n  - name: x\n    type: xero\n    schedule: \"@hourly\"\n    options:\n      access_token: abc\n      base_url: api.xero.com\n      page_size: 5000\n      rate_limit: 0\n      day_reserve: -1\n      oauth: {client_id: abc}\n"
 	cfg, err := config.Parse("nayose.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
@@ -495,7 +495,7 @@ func TestOptions_ValidateNamesEachProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad options built")
 	}
-	for _, want := range []string{"oauth", "base_url", "page_size", "rate_limit", "day_reserve", "nayose.yaml:"} {
+	for _, want := range []string{"oauth", "not both", "base_url", "page_size", "rate_limit", "day_reserve", "nayose.yaml:"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}

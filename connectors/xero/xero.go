@@ -110,6 +110,9 @@ func (o *Options) Validate(c *config.Checker, path string) {
 	if app.ClientID == "" && strings.TrimSpace(o.AccessToken.Reveal()) == "" {
 		c.Errorf(path+".access_token", "access_token is required (use ${XERO_ACCESS_TOKEN}), or an oauth block with client_id, client_secret and refresh_token")
 	}
+	if app.ClientID != "" && strings.TrimSpace(o.AccessToken.Reveal()) != "" {
+		c.Errorf(path+".access_token", "set access_token (a trial) or oauth (the daemon), not both")
+	}
 	if app.ClientID != "" && (app.ClientSecret == "" || app.RefreshToken == "") {
 		c.Errorf(path+".oauth", "oauth needs client_id, client_secret and refresh_token (from authorizing the app once with the offline_access scope)")
 	}
