@@ -64,6 +64,9 @@ type Options struct {
 	// TenantID is the organisation to read (xero-tenant-id); empty means
 	// the only one GET /Connections lists.
 	TenantID string `yaml:"tenant_id"`
+	// WebhookKey is the app's webhooks key, to verify deliveries
+	// (x-xero-signature) at /webhooks/<name>; empty turns them away.
+	WebhookKey config.Secret `yaml:"webhook_key"`
 	// BaseURL is the API host; the accounting API is under /api.xro/2.0
 	// and /Connections at its root.
 	BaseURL string `yaml:"base_url"`
@@ -145,7 +148,8 @@ func Register(r *connectors.Registry) {
 
 // Source is a configured xero connector.
 type Source struct {
-	streams []connectors.Stream
+	streams    []connectors.Stream
+	webhookKey string
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -226,5 +230,5 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 		mk("invoices", invoicesSpec(merges, loc)),
 		mk("credit_notes", creditNotesSpec(merges, loc)),
 		mk("payments", paymentsSpec(merges, loc)),
-	}}, nil
+	}, webhookKey: o.WebhookKey.Reveal()}, nil
 }
