@@ -6,6 +6,7 @@ import (
 	"github.com/nayose/nayose/connectors/calendly"
 	"github.com/nayose/nayose/connectors/csv"
 	"github.com/nayose/nayose/connectors/mailchimp"
+	"github.com/nayose/nayose/connectors/meta"
 	"github.com/nayose/nayose/connectors/square"
 )
 
@@ -15,6 +16,7 @@ func Registry() *connectors.Registry {
 	calendly.Register(r)
 	csv.Register(r)
 	mailchimp.Register(r)
+	meta.Register(r)
 	square.Register(r)
 	return r
 }
