@@ -243,7 +243,7 @@ func TestWebhookMessages_AndThePullAgreeOnIDs(t *testing.T) {
 	cust := fb.Customer(conv)
 	body := metatest.DeliveryBody("page", metatest.DefaultPageID, metatest.Messaging{SenderID: cust.ID, RecipientID: metatest.DefaultPageID, MID: first, Text: "予約したいです", Time: t0})
 	if _, err := db.SaveWebhookEvents(ctx, []store.WebhookEvent{{Connector: "fb", EventID: first, EventType: meta.EventMessage,
-		Body: string(body[strings.Index(string(body), `{"sender"`) : strings.LastIndex(string(body), "]")]), ReceivedAt: time.Now()}}); err != nil {
+		Body: string(body[strings.Index(string(body), `{"sender"`):strings.LastIndex(string(body), "]")]), ReceivedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	src := newSource(t, connectors.Env{Name: "fb", Inbox: db.Inbox()}, ts.URL)
