@@ -78,16 +78,20 @@ func (s *conversationsStream) Pages(ctx context.Context, cursor string) iter.Seq
 			var out connectors.Page
 			done := !res.more()
 			for _, raw := range res.Data {
+				mark := out
 				updated, ok := s.readConversation(raw, &out)
 				if !ok {
 					continue
 				}
+				if updated.Before(cutoff) {
+					// Read before: drop it. Sorted by updated_time, the
+					// rest is older still.
+					out = mark
+					done = true
+					break
+				}
 				if top.IsZero() || updated.After(top) {
 					top = updated
-				}
-				if updated.Before(cutoff) {
-					done = true // sorted by updated_time: the rest is older
-					break
 				}
 			}
 			if done {
