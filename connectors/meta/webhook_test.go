@@ -265,3 +265,19 @@ func TestWebhookMessages_AndThePullAgreeOnIDs(t *testing.T) {
 		t.Errorf("identity names %v", names)
 	}
 }
+
+func TestWebhook_InstagramConnectorTakesInstagramDeliveries(t *testing.T) {
+	src := newSource(t, connectors.Env{Name: "ig"}, meta.DefaultBaseURL, func(o *meta.Options) {
+		o.Platform, o.AccountID = meta.Instagram, metatest.DefaultIGAccountID
+	})
+	ig := metatest.DeliveryBody("instagram", metatest.DefaultIGAccountID,
+		metatest.Messaging{SenderID: "9901", RecipientID: metatest.DefaultIGAccountID, MID: "aWdfZAG1faXRlbTo", Text: "DMです"})
+	evs, err := src.ReceiveWebhook(metatest.SignedDelivery("/webhooks/ig", testAppSecret, ig), ig)
+	if err != nil || len(evs) != 1 || evs[0].ID != "aWdfZAG1faXRlbTo" {
+		t.Errorf("events %+v, err %v", evs, err)
+	}
+	page := metatest.DeliveryBody("page", metatest.DefaultPageID, metatest.Messaging{SenderID: "1", MID: "m_1"})
+	if _, err := src.ReceiveWebhook(metatest.SignedDelivery("/webhooks/ig", testAppSecret, page), page); err == nil {
+		t.Error("a page delivery was taken by the instagram connector")
+	}
+}
