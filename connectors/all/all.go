@@ -8,6 +8,7 @@ import (
 	"github.com/nayose/nayose/connectors/freee"
 	"github.com/nayose/nayose/connectors/line"
 	"github.com/nayose/nayose/connectors/mailchimp"
+	"github.com/nayose/nayose/connectors/meta"
 	"github.com/nayose/nayose/connectors/square"
 	"github.com/nayose/nayose/connectors/xero"
 )
@@ -20,6 +21,7 @@ func Registry() *connectors.Registry {
 	freee.Register(r)
 	line.Register(r)
 	mailchimp.Register(r)
+	meta.Register(r)
 	square.Register(r)
 	xero.Register(r)
 	return r

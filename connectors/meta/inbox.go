@@ -1,0 +1,187 @@
+package meta
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nayose/nayose/connectors"
+)
+
+// inboxBatch is how many stored webhook events one page reads.
+const inboxBatch = 500
+
+// inboxStream turns the webhook events the daemon stored for this
+// connector into activities: each message a customer sent is a message
+// activity, and the first message from a sender id not seen before in the
+// inbox is also an inquiry. The cursor is the Seq of the last event read.
+// Without an inbox (no database) it reads nothing.
+//
+// Webhooks carry only the sender's id, so no identity is sent: the
+// activities name it, and the engine keeps a bare identity in its place
+// until the conversations stream brings the name, without ever blanking
+// a name it already has.
+type inboxStream struct {
+	inbox     connectors.WebhookInbox
+	connector string
+	account   string
+	log       *slog.Logger
+}
+
+func (s *inboxStream) Name() string { return "webhook_messages" }
+
+func (s *inboxStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
+	return func(yield func(connectors.Page, error) bool) {
+		if s.inbox == nil {
+			return
+		}
+		after, err := parseSeq(cursor)
+		if err != nil {
+			s.log.Warn("unreadable cursor; reading the whole inbox", "error", err)
+			after = 0
+		}
+		seen, err := s.sendersUpTo(ctx, after)
+		if err != nil {
+			yield(connectors.Page{}, err)
+			return
+		}
+		for {
+			evs, err := s.inbox.WebhookEventsAfter(ctx, s.connector, after, inboxBatch)
+			if err != nil {
+				yield(connectors.Page{}, fmt.Errorf("meta webhook_messages: %w", err))
+				return
+			}
+			if len(evs) == 0 {
+				return
+			}
+			var out connectors.Page
+			for _, ev := range evs {
+				s.readEvent(ev, seen, &out)
+				after = ev.Seq
+			}
+			out.Cursor = strconv.FormatInt(after, 10)
+			if !yield(out, nil) || len(evs) < inboxBatch {
+				return
+			}
+		}
+	}
+}
+
+func parseSeq(cursor string) (int64, error) {
+	if cursor == "" {
+		return 0, nil
+	}
+	return strconv.ParseInt(cursor, 10, 64)
+}
+
+// sendersUpTo reads the inbox up to seq upTo and returns the customers who
+// sent a message in it, so a run knows who is not new. It rereads the
+// inbox from its start on every run: simple, and cheap for the thousands
+// of events a shop receives.
+func (s *inboxStream) sendersUpTo(ctx context.Context, upTo int64) (map[string]bool, error) {
+	seen := map[string]bool{}
+	var after int64
+	for after < upTo {
+		evs, err := s.inbox.WebhookEventsAfter(ctx, s.connector, after, inboxBatch)
+		if err != nil {
+			return nil, fmt.Errorf("meta webhook_messages: reading the senders before %d: %w", upTo, err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		for _, ev := range evs {
+			if ev.Seq > upTo {
+				return seen, nil
+			}
+			after = ev.Seq
+			if m, ok := customerMessage(ev, s.account); ok {
+				seen[m.Sender.ID] = true
+			}
+		}
+	}
+	return seen, nil
+}
+
+// customerMessage reads a stored event as a message a customer sent.
+func customerMessage(ev connectors.StoredWebhookEvent, account string) (messaging, bool) {
+	var m messaging
+	if ev.Type != EventMessage || json.Unmarshal(ev.Body, &m) != nil || m.Message == nil || m.Message.IsEcho {
+		return m, false
+	}
+	if m.Sender.ID == "" || m.Sender.ID == account || m.Message.MID == "" || m.Timestamp <= 0 {
+		return m, false
+	}
+	return m, true
+}
+
+// readEvent maps one stored event into out. Events other than messages
+// (echoes of the business's own, reads, deliveries) are skipped; a message
+// that cannot be read is rejected with its mid.
+func (s *inboxStream) readEvent(ev connectors.StoredWebhookEvent, seen map[string]bool, out *connectors.Page) {
+	if ev.Type != EventMessage {
+		return
+	}
+	m, ok := customerMessage(ev, s.account)
+	if !ok {
+		var probe messaging
+		if json.Unmarshal(ev.Body, &probe) == nil && probe.Message != nil && probe.Sender.ID == s.account {
+			return // the business's own message, delivered without is_echo
+		}
+		out.Rejects = append(out.Rejects, connectors.Reject{
+			ExternalID: ev.ID,
+			Location:   "meta/webhook_messages seq " + strconv.FormatInt(ev.Seq, 10),
+			Reason:     "a message event without a readable sender.id, message.mid or timestamp",
+			Raw:        validJSON(ev.Body),
+		})
+		return
+	}
+	at := time.UnixMilli(m.Timestamp).UTC()
+	summary := messageSummary(m)
+	out.Activities = append(out.Activities, connectors.Activity{
+		ExternalID:         m.Message.MID,
+		Kind:               connectors.KindMessage,
+		IdentityExternalID: m.Sender.ID,
+		OccurredAt:         at,
+		Summary:            summary,
+		Raw:                ev.Body,
+	})
+	if !seen[m.Sender.ID] {
+		seen[m.Sender.ID] = true
+		// Named by the message's mid, as the conversations stream names
+		// a conversation's inquiry by its first message.
+		out.Activities = append(out.Activities, connectors.Activity{
+			ExternalID:         m.Message.MID,
+			Kind:               connectors.KindInquiry,
+			IdentityExternalID: m.Sender.ID,
+			OccurredAt:         at,
+			Summary:            summary,
+			Raw:                ev.Body,
+		})
+	}
+}
+
+// messageSummary is the text, or the kinds of attachment sent without.
+func messageSummary(m messaging) string {
+	if m.Message.Text != "" {
+		return m.Message.Text
+	}
+	var kinds []string
+	for _, a := range m.Message.Attachments {
+		kinds = append(kinds, "["+a.Type+"]")
+	}
+	return strings.Join(kinds, " ")
+}
+
+// validJSON is b when it is JSON, else b as a JSON string.
+func validJSON(b []byte) json.RawMessage {
+	if json.Valid(b) {
+		return b
+	}
+	q, _ := json.Marshal(string(b))
+	return q
+}
