@@ -76,8 +76,9 @@ type inquiryRow struct {
 
 // NewInquiries queues an alert for each inquiry stored since the last
 // call: an inquiry activity, or the first message a person sent from a
-// source (a social inbox's first message is an inquiry). It returns how
-// many alerts were new.
+// source (a social inbox's first message is an inquiry) when that source
+// does not itself mark it with an inquiry (LINE and Messenger do: one
+// alert, not two). It returns how many alerts were new.
 func (r *Rules) NewInquiries(ctx context.Context) (int, error) {
 	db := r.DB.Gorm.WithContext(ctx)
 	var state store.SyncState
@@ -100,7 +101,9 @@ func (r *Rules) NewInquiries(ctx context.Context) (int, error) {
 FROM activities a LEFT JOIN customers c ON c.id = a.customer_id
 WHERE a.id > ? AND (a.kind = 'inquiry' OR (a.kind = 'message' AND NOT EXISTS (
   SELECT 1 FROM activities m WHERE m.kind = 'message' AND m.source = a.source AND m.identity_id = a.identity_id
-    AND (m.occurred_at < a.occurred_at OR (m.occurred_at = a.occurred_at AND m.id < a.id)))))
+    AND (m.occurred_at < a.occurred_at OR (m.occurred_at = a.occurred_at AND m.id < a.id)))
+  AND NOT EXISTS (
+  SELECT 1 FROM activities q WHERE q.kind = 'inquiry' AND q.source = a.source AND q.identity_id = a.identity_id)))
 ORDER BY a.id LIMIT 500`, after).Scan(&rows).Error
 		if err != nil {
 			return queued, fmt.Errorf("finding new inquiries: %w", err)

@@ -88,10 +88,19 @@ func TestRules_NewInquiryOncePerInquiryWithTheUnifiedRecord(t *testing.T) {
 				act(connectors.KindMessage, "m2", "U1", now.Add(-20*time.Minute), 0, "営業時間を教えてください"),
 			},
 		})
+		// A source that marks a new conversation's first message as an
+		// inquiry itself (Messenger, LINE) is alerted once, not twice.
+		syncPage(t, e, "messenger", "conversations", connectors.Page{
+			Identities: []connectors.Identity{{ExternalID: "PSID1", FullName: "Aoi Sasaki"}},
+			Activities: []connectors.Activity{
+				act(connectors.KindMessage, "mid1", "PSID1", now.Add(-10*time.Minute), 0, "駐車場はありますか？"),
+				act(connectors.KindInquiry, "mid1", "PSID1", now.Add(-10*time.Minute), 0, "駐車場はありますか？"),
+			},
+		})
 
 		n, err := rules.NewInquiries(context.Background())
-		if err != nil || n != 2 {
-			t.Fatalf("new inquiries = %d, %v; want 2 (the booking-form question and the first LINE message)", n, err)
+		if err != nil || n != 3 {
+			t.Fatalf("new inquiries = %d, %v; want 3 (the booking-form question, the first LINE message, the Messenger inquiry)", n, err)
 		}
 		if n, err := rules.NewInquiries(context.Background()); err != nil || n != 0 {
 			t.Fatalf("second check = %d, %v; want nothing new", n, err)
@@ -100,8 +109,11 @@ func TestRules_NewInquiryOncePerInquiryWithTheUnifiedRecord(t *testing.T) {
 			t.Fatal(err)
 		}
 		posts := f.Posts()
-		if len(posts) != 2 {
-			t.Fatalf("Slack got %d messages, want 2", len(posts))
+		if len(posts) != 3 {
+			t.Fatalf("Slack got %d messages, want 3", len(posts))
+		}
+		if third := string(posts[2].Blocks); !strings.Contains(third, "New inquiry from Aoi Sasaki") {
+			t.Errorf("Messenger inquiry alert:\n%s", third)
 		}
 		first := string(posts[0].Blocks)
 		for _, want := range []string{"New inquiry from 田中 美咲", `*Stage*\ncustomer`, "¥12,300", "calendly, pos", "カラーの予約は土曜日でも可能ですか？"} {

