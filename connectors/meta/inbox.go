@@ -18,8 +18,8 @@ const inboxBatch = 500
 
 // inboxStream turns the webhook events the daemon stored for this
 // connector into activities: each message a customer sent is a message
-// activity, and the first message from a sender id not seen before in the
-// inbox is also an inquiry. The cursor is the Seq of the last event read.
+// activity, and a sender's first message event in the inbox is also an
+// inquiry. The cursor is the Seq of the last event read.
 // Without an inbox (no database) it reads nothing.
 //
 // Webhooks carry only the sender's id, so no identity is sent: the
@@ -45,11 +45,6 @@ func (s *inboxStream) Pages(ctx context.Context, cursor string) iter.Seq2[connec
 			s.log.Warn("unreadable cursor; reading the whole inbox", "error", err)
 			after = 0
 		}
-		seen, err := s.sendersUpTo(ctx, after)
-		if err != nil {
-			yield(connectors.Page{}, err)
-			return
-		}
 		for {
 			evs, err := s.inbox.WebhookEventsAfter(ctx, s.connector, after, inboxBatch)
 			if err != nil {
@@ -61,7 +56,10 @@ func (s *inboxStream) Pages(ctx context.Context, cursor string) iter.Seq2[connec
 			}
 			var out connectors.Page
 			for _, ev := range evs {
-				s.readEvent(ev, seen, &out)
+				if err := s.readEvent(ctx, ev, &out); err != nil {
+					yield(connectors.Page{}, err)
+					return
+				}
 				after = ev.Seq
 			}
 			out.Cursor = strconv.FormatInt(after, 10)
@@ -79,34 +77,6 @@ func parseSeq(cursor string) (int64, error) {
 	return strconv.ParseInt(cursor, 10, 64)
 }
 
-// sendersUpTo reads the inbox up to seq upTo and returns the customers who
-// sent a message in it, so a run knows who is not new. It rereads the
-// inbox from its start on every run: simple, and cheap for the thousands
-// of events a shop receives.
-func (s *inboxStream) sendersUpTo(ctx context.Context, upTo int64) (map[string]bool, error) {
-	seen := map[string]bool{}
-	var after int64
-	for after < upTo {
-		evs, err := s.inbox.WebhookEventsAfter(ctx, s.connector, after, inboxBatch)
-		if err != nil {
-			return nil, fmt.Errorf("meta webhook_messages: reading the senders before %d: %w", upTo, err)
-		}
-		if len(evs) == 0 {
-			break
-		}
-		for _, ev := range evs {
-			if ev.Seq > upTo {
-				return seen, nil
-			}
-			after = ev.Seq
-			if m, ok := customerMessage(ev, s.account); ok {
-				seen[m.Sender.ID] = true
-			}
-		}
-	}
-	return seen, nil
-}
-
 // customerMessage reads a stored event as a message a customer sent.
 func customerMessage(ev connectors.StoredWebhookEvent, account string) (messaging, bool) {
 	var m messaging
@@ -121,16 +91,17 @@ func customerMessage(ev connectors.StoredWebhookEvent, account string) (messagin
 
 // readEvent maps one stored event into out. Events other than messages
 // (echoes of the business's own, reads, deliveries) are skipped; a message
-// that cannot be read is rejected with its mid.
-func (s *inboxStream) readEvent(ev connectors.StoredWebhookEvent, seen map[string]bool, out *connectors.Page) {
+// that cannot be read is rejected with its mid. A sender's first message
+// event in the inbox is also an inquiry.
+func (s *inboxStream) readEvent(ctx context.Context, ev connectors.StoredWebhookEvent, out *connectors.Page) error {
 	if ev.Type != EventMessage {
-		return
+		return nil
 	}
 	m, ok := customerMessage(ev, s.account)
 	if !ok {
 		var probe messaging
 		if json.Unmarshal(ev.Body, &probe) == nil && probe.Message != nil && probe.Sender.ID == s.account {
-			return // the business's own message, delivered without is_echo
+			return nil // the business's own message, delivered without is_echo
 		}
 		out.Rejects = append(out.Rejects, connectors.Reject{
 			ExternalID: ev.ID,
@@ -138,7 +109,7 @@ func (s *inboxStream) readEvent(ev connectors.StoredWebhookEvent, seen map[strin
 			Reason:     "a message event without a readable sender.id, message.mid or timestamp",
 			Raw:        validJSON(ev.Body),
 		})
-		return
+		return nil
 	}
 	at := time.UnixMilli(m.Timestamp).UTC()
 	summary := messageSummary(m)
@@ -150,8 +121,11 @@ func (s *inboxStream) readEvent(ev connectors.StoredWebhookEvent, seen map[strin
 		Summary:            summary,
 		Raw:                ev.Body,
 	})
-	if !seen[m.Sender.ID] {
-		seen[m.Sender.ID] = true
+	first, err := s.inbox.FirstWebhookEvent(ctx, s.connector, EventMessage, m.Sender.ID)
+	if err != nil {
+		return fmt.Errorf("meta webhook_messages: %w", err)
+	}
+	if first == ev.Seq {
 		// Named by the message's mid, as the conversations stream names
 		// a conversation's inquiry by its first message.
 		out.Activities = append(out.Activities, connectors.Activity{
@@ -163,6 +137,7 @@ func (s *inboxStream) readEvent(ev connectors.StoredWebhookEvent, seen map[strin
 			Raw:                ev.Body,
 		})
 	}
+	return nil
 }
 
 // messageSummary is the text, or the kinds of attachment sent without.

@@ -103,7 +103,7 @@ func webhookEvent(item json.RawMessage) connectors.WebhookEvent {
 	if json.Unmarshal(item, &m) != nil || m.Message == nil {
 		return ev
 	}
-	ev.ID = m.Message.MID
+	ev.ID, ev.Subject = m.Message.MID, m.Sender.ID
 	ev.Type = EventMessage
 	if m.Message.IsEcho {
 		ev.Type = EventMessageEcho

@@ -140,15 +140,7 @@ func TestWebhookMessages_InboxBecomesMessagesAndFirstContactInquiries(t *testing
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows := make([]store.WebhookEvent, len(evs))
-			for i, e := range evs {
-				id := e.ID
-				if id == "" {
-					id = connectors.BodyHash(e.Body)
-				}
-				rows[i] = store.WebhookEvent{Connector: "fb", EventID: id, EventType: e.Type, Body: string(e.Body), ReceivedAt: time.Now().UTC()}
-			}
-			if _, err := db.SaveWebhookEvents(ctx, rows); err != nil {
+			if _, err := db.SaveWebhookEvents(ctx, store.WebhookEventsOf("fb", evs, time.Now())); err != nil {
 				t.Fatal(err)
 			}
 		}
