@@ -194,7 +194,8 @@ func isSplit(n *mapping.PersonName) bool {
 // name it is compared with: when the whole starts with the other's family
 // name or ends with its given name, the rest is the other part. So a
 // maiden name (森田陽子 against 斎藤 陽子) still shows that the given names
-// agree and the family names differ.
+// agree and the family names differ. A whole that is exactly one of the
+// other's parts is that part alone, the other unknown.
 func alignName(n mapping.PersonName, other *mapping.PersonName) mapping.PersonName {
 	if n.Family == "" && n.Given == "" && n.Full != "" {
 		n.Family, n.Given = splitAlong(n.Full, other.Family, other.Given, other.OrderKnown)
@@ -208,6 +209,13 @@ func alignName(n mapping.PersonName, other *mapping.PersonName) mapping.PersonNa
 func splitAlong(whole, family, given string, orderKnown bool) (string, string) {
 	try := func(first, second string) (string, string, bool) {
 		switch {
+		// A name that is one of the other's parts and nothing more: a
+		// LINE or Instagram name that is just a given name ("翔太",
+		// "misaki") agrees on that part and says nothing of the other.
+		case first != "" && whole == first:
+			return first, "", true
+		case second != "" && whole == second:
+			return "", second, true
 		case first != "" && len(whole) > len(first) && strings.HasPrefix(whole, first):
 			return first, whole[len(first):], true
 		case second != "" && len(whole) > len(second) && strings.HasSuffix(whole, second):

@@ -136,6 +136,31 @@ func TestResolve_MaidenNameWithTheSameMobileJoins(t *testing.T) {
 	}
 }
 
+// TestResolve_GivenNameOnlyWithTheSameMobileJoins: a LINE friend known as
+// "翔太" who wrote his mobile number is the register's 鈴木 翔太 with that
+// number; "misaki" with another's number is not 田中 美咲, and a given
+// name that differs keeps two people apart even on one number.
+func TestResolve_GivenNameOnlyWithTheSameMobileJoins(t *testing.T) {
+	recs := []resolve.Record{
+		rec("pos", "鈴木 翔太", "", "", "+81 80-3429-2053", "", ""),
+		rec("line", "翔太", "", "", "080-3429-2053", "", ""),
+		rec("pos2", "Misaki Tanaka", "", "", "090-1111-2222", "", ""),
+		rec("line2", "misaki", "", "", "090-9999-8888", "", ""),
+		rec("pos3", "佐藤 健太", "", "", "070-1234-5678", "", ""),
+		rec("line3", "蓮", "", "", "070-1234-5678", "", ""),
+	}
+	res := mustResolve(t, resolve.Input{Records: recs}, resolve.Options{})
+	if !sameCluster(res, 0, 1) {
+		t.Errorf("翔太 with 鈴木 翔太's mobile was not joined; reviews %+v", res.Reviews)
+	}
+	if sameCluster(res, 2, 3) {
+		t.Error("misaki with another number was joined to Misaki Tanaka")
+	}
+	if sameCluster(res, 4, 5) {
+		t.Error("蓮 was joined to 佐藤 健太 on a shared number alone")
+	}
+}
+
 func TestResolve_JunkIdentifiersLinkNobody(t *testing.T) {
 	var recs []resolve.Record
 	// A shop typed its own number for twelve walk-in customers, and two
