@@ -25,3 +25,14 @@ func TestContactsIn(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayName(t *testing.T) {
+	for in, want := range map[string]string{
+		"美咲🌸": "美咲", "久美子(^^)": "久美子", "☆さくら☆": "さくら", "Misaki ✨ Tanaka": "Misaki Tanaka",
+		"たかし（仕事用）": "たかし", "☕": "", "佐藤 太郎": "佐藤 太郎", "ユーリー・コヴァレンコ": "ユーリー・コヴァレンコ",
+	} {
+		if got := displayName(in); got != want {
+			t.Errorf("displayName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

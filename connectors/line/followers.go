@@ -8,6 +8,8 @@ import (
 	"iter"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode"
 
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/httpx"
@@ -74,11 +76,34 @@ func (s *followersStream) Pages(ctx context.Context, cursor string) iter.Seq2[co
 }
 
 // identityOf is a LINE user as an identity: the display name is what the
-// person chose to be called, often a nickname.
+// person chose to be called, often a nickname, cleaned of its decoration
+// (the raw profile keeps it as it is).
 func identityOf(p profile) connectors.Identity {
 	raw := p.raw
 	if raw == nil {
 		raw, _ = json.Marshal(p)
 	}
-	return connectors.Identity{ExternalID: p.UserID, FullName: p.DisplayName, Raw: raw}
+	return connectors.Identity{ExternalID: p.UserID, FullName: displayName(p.DisplayName), Raw: raw}
+}
+
+// displayName keeps the name in a LINE display name: "美咲🌸" is 美咲,
+// "久美子(^^)" 久美子, "☆さくら☆" さくら. Bracketed asides go, then
+// everything but letters, marks and spaces.
+func displayName(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("(（[［【「『", r):
+			depth++
+		case strings.ContainsRune(")）]］】」』", r):
+			depth = max(0, depth-1)
+		case depth > 0:
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || r == 'ー' || r == '・':
+			b.WriteRune(r)
+		case unicode.IsSpace(r):
+			b.WriteRune(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
