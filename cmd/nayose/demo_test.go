@@ -61,6 +61,14 @@ func TestDemo_ShowsTheWholeProduct(t *testing.T) {
 	if m := regexp.MustCompile(`resolved into (\d[\d,]*) customers`).FindStringSubmatch(out); m == nil {
 		t.Error("no customer count in the summary")
 	}
+	for _, source := range []string{"square_pos", "legacy_register", "freee_books", "xero_webshop", "mailchimp_newsletter", "calendly_booking", "messenger_page", "line_official"} {
+		if !regexp.MustCompile(`(?m)^  ` + source + ` +[\d,]+ people records`).MatchString(out) {
+			t.Errorf("the summary has no records from %s", source)
+		}
+	}
+	if strings.Contains(out, "webhook was answered") {
+		t.Errorf("the daemon refused a webhook the shop pushed:\n%s", tail(out, 40))
+	}
 	if n := strings.Count(out, "  shop: "); n < 5 {
 		t.Errorf("the shop did %d things in 15s at a 300ms pace", n)
 	}
