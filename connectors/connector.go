@@ -63,6 +63,23 @@ type Env struct {
 	Inbox WebhookInbox
 }
 
+// Log is the connector's logger, or one that discards when none is set.
+func (e Env) Log() *slog.Logger {
+	if e.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.Logger
+}
+
+// NameOr is the connector's configured name, or typ when it has none (a
+// source built directly, in a test).
+func (e Env) NameOr(typ string) string {
+	if e.Name == "" {
+		return typ
+	}
+	return e.Name
+}
+
 // TokenStore keeps a connector's OAuth tokens between runs. Vendors whose
 // refresh tokens are single-use need each new token saved before it is
 // used. httpx.OAuth2 takes it.

@@ -12,7 +12,6 @@ package csv
 import (
 	_ "embed"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -289,10 +288,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := env.Log()
 	src := &Source{}
 	if f := o.Customers; f != nil {
 		spec := newSpec(env.Dir, f.Path, f.IDColumn, f.Encoding, f.Delimiter, f.Columns)

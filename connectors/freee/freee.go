@@ -12,7 +12,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -240,14 +239,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 		o.OAuth = &OAuth{ClientID: app.ClientID, ClientSecret: app.ClientSecret.Reveal(),
 			Store: seededStore{TokenStore: env.Tokens, refresh: app.RefreshToken.Reveal()}}
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	name := env.Name
-	if name == "" {
-		name = TypeName
-	}
+	log, name := env.Log(), env.NameOr(TypeName)
 	var auth httpx.Authenticator = httpx.Bearer(o.Token.Reveal())
 	if oa := o.OAuth; oa != nil {
 		key := oa.Key

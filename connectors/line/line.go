@@ -13,7 +13,6 @@ package line
 import (
 	_ "embed"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -107,14 +106,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if err := connectors.CheckOptions(TypeName, o); err != nil {
 		return nil, err
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	name := env.Name
-	if name == "" {
-		name = TypeName
-	}
+	log, name := env.Log(), env.NameOr(TypeName)
 	hc, err := httpx.New(httpx.Options{
 		Name:      name,
 		BaseURL:   o.BaseURL,

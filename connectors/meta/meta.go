@@ -13,7 +13,6 @@ package meta
 import (
 	_ "embed"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -182,14 +181,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if err := connectors.CheckOptions(TypeName, o); err != nil {
 		return nil, err
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	name := env.Name
-	if name == "" {
-		name = TypeName
-	}
+	log, name := env.Log(), env.NameOr(TypeName)
 	hc, err := httpx.New(httpx.Options{
 		Name:      name,
 		BaseURL:   strings.TrimSuffix(o.BaseURL, "/") + "/" + o.GraphVersion,

@@ -11,7 +11,6 @@ package square
 import (
 	_ "embed"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -173,14 +172,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if err := connectors.CheckOptions(TypeName, o); err != nil {
 		return nil, err
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	name := env.Name
-	if name == "" {
-		name = TypeName
-	}
+	log, name := env.Log(), env.NameOr(TypeName)
 	hc, err := httpx.New(httpx.Options{
 		Name:      name,
 		BaseURL:   o.BaseURL,

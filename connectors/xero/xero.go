@@ -13,7 +13,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -180,14 +179,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if err := connectors.CheckOptions(TypeName, o); err != nil {
 		return nil, err
 	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	name := env.Name
-	if name == "" {
-		name = TypeName
-	}
+	log, name := env.Log(), env.NameOr(TypeName)
 	var auth httpx.Authenticator = httpx.Bearer(o.AccessToken.Reveal())
 	if app := o.OAuthApp; app.ClientID != "" {
 		if env.Tokens == nil {
