@@ -6,7 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"iter"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -92,4 +95,46 @@ func EqualHMACSHA256(key, msg, mac []byte) bool {
 func BodyHash(body []byte) string {
 	sum := sha256.Sum256(body)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// InboxPages reads a connector's stored webhook events after cursor (the
+// Seq of the last event read, "" for the start), batch at a time, and
+// yields what page makes of each batch with the batch's last Seq as its
+// cursor. A push-only stream (LINE, Meta's webhook messages) is this loop
+// around its own reading of events. With no inbox it yields nothing.
+func InboxPages(ctx context.Context, inbox WebhookInbox, connector, cursor string, batch int,
+	page func(ctx context.Context, events []StoredWebhookEvent) (Page, error)) iter.Seq2[Page, error] {
+	return func(yield func(Page, error) bool) {
+		if inbox == nil {
+			return // checking a configuration: there is no database
+		}
+		var after int64
+		if cursor != "" {
+			n, err := strconv.ParseInt(cursor, 10, 64)
+			if err != nil {
+				yield(Page{}, fmt.Errorf("%s: cursor %q is not a webhook event number", connector, cursor))
+				return
+			}
+			after = n
+		}
+		for {
+			events, err := inbox.WebhookEventsAfter(ctx, connector, after, batch)
+			if err != nil || len(events) == 0 {
+				if err != nil {
+					yield(Page{}, err)
+				}
+				return
+			}
+			p, err := page(ctx, events)
+			if err != nil {
+				yield(Page{}, err)
+				return
+			}
+			after = events[len(events)-1].Seq
+			p.Cursor = strconv.FormatInt(after, 10)
+			if !yield(p, nil) || len(events) < batch {
+				return
+			}
+		}
+	}
 }

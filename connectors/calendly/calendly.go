@@ -8,7 +8,6 @@
 package calendly
 
 import (
-	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -87,32 +86,9 @@ type Options struct {
 	// it once. Tokens are kept encrypted in the database (the config needs
 	// secret_key); the configured refresh token is used only until the
 	// first rotation.
-	OAuthApp OAuthApp `yaml:"oauth"`
+	OAuthApp httpx.OAuthApp `yaml:"oauth"`
 	// OAuth, when set (from Go), replaces Token.
 	OAuth *OAuth `yaml:"-"`
-}
-
-// OAuthApp is the `oauth:` block.
-type OAuthApp struct {
-	ClientID     string        `yaml:"client_id"`
-	ClientSecret config.Secret `yaml:"client_secret"`
-	RefreshToken config.Secret `yaml:"refresh_token"`
-}
-
-// seededStore answers Load with the configured refresh token until the
-// store holds a token of its own, so the first run can refresh; from then
-// on the rotated tokens in the store are used.
-type seededStore struct {
-	connectors.TokenStore
-	refresh string
-}
-
-func (s seededStore) Load(ctx context.Context, key string) (*oauth2.Token, error) {
-	tok, err := s.TokenStore.Load(ctx, key)
-	if err != nil || tok != nil {
-		return tok, err
-	}
-	return &oauth2.Token{RefreshToken: s.refresh}, nil // expired: refreshed before use
 }
 
 func defaults() *Options {
@@ -198,7 +174,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 			return nil, errors.New("oauth needs secret_key in the configuration: Calendly's refresh tokens rotate, and nayose keeps them encrypted in the database")
 		}
 		o.OAuth = &OAuth{ClientID: app.ClientID, ClientSecret: app.ClientSecret.Reveal(),
-			Store: seededStore{TokenStore: env.Tokens, refresh: app.RefreshToken.Reveal()}}
+			Store: app.Seeded(env.Tokens)}
 	}
 	log, name := env.Log(), env.NameOr(TypeName)
 	var auth httpx.Authenticator = httpx.Bearer(o.Token.Reveal())

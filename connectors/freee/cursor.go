@@ -96,3 +96,15 @@ func idOf(raw json.RawMessage) int64 {
 	_ = json.Unmarshal(raw, &r)
 	return r.ID
 }
+
+// lookback starts a sweep by date (deals by issue date, invoices by
+// billing date): the first run from FromDays back, every later run from
+// LookbackDays before the date the previous run started.
+func lookback(c sweepCursor, now time.Time, o *Options) sweepCursor {
+	return sweep(c, now, func(next time.Time) string {
+		if next.IsZero() {
+			return today(now).AddDate(0, 0, -o.FromDays).Format(dateLayout)
+		}
+		return next.AddDate(0, 0, -o.LookbackDays).Format(dateLayout)
+	})
+}

@@ -8,7 +8,6 @@
 package freee
 
 import (
-	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -85,7 +84,7 @@ type Options struct {
 	// the refresh token from authorizing it once. Tokens are kept
 	// encrypted in the database (the config needs secret_key); the
 	// configured refresh token is used only until the first rotation.
-	OAuthApp OAuthApp `yaml:"oauth"`
+	OAuthApp httpx.OAuthApp `yaml:"oauth"`
 	// CompanyID is the 事業所 to read; 0 means the only company the token
 	// can see (GET /api/1/companies).
 	CompanyID int64 `yaml:"company_id"`
@@ -117,13 +116,6 @@ type Options struct {
 	OAuth *OAuth `yaml:"-"`
 	// Clock, when set (from Go), replaces time.Now: it decides "today" in JST.
 	Clock func() time.Time `yaml:"-"`
-}
-
-// OAuthApp is the `oauth:` block.
-type OAuthApp struct {
-	ClientID     string        `yaml:"client_id"`
-	ClientSecret config.Secret `yaml:"client_secret"`
-	RefreshToken config.Secret `yaml:"refresh_token"`
 }
 
 func defaults() *Options {
@@ -211,22 +203,6 @@ var _ connectors.Source = (*Source)(nil)
 // partners).
 func (s *Source) Streams() []connectors.Stream { return s.streams }
 
-// seededStore answers Load with the configured refresh token until the
-// store holds a token of its own, so the first run can refresh; from then
-// on the rotated tokens in the store are used.
-type seededStore struct {
-	connectors.TokenStore
-	refresh string
-}
-
-func (s seededStore) Load(ctx context.Context, key string) (*oauth2.Token, error) {
-	tok, err := s.TokenStore.Load(ctx, key)
-	if err != nil || tok != nil {
-		return tok, err
-	}
-	return &oauth2.Token{RefreshToken: s.refresh}, nil // expired: refreshed before use
-}
-
 // New builds a source from valid options. It has no side effects.
 func New(env connectors.Env, o *Options) (*Source, error) {
 	if err := connectors.CheckOptions(TypeName, o); err != nil {
@@ -237,7 +213,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 			return nil, errors.New("oauth needs secret_key in the configuration: freee's refresh tokens are single-use and rotate, and nayose keeps them encrypted in the database")
 		}
 		o.OAuth = &OAuth{ClientID: app.ClientID, ClientSecret: app.ClientSecret.Reveal(),
-			Store: seededStore{TokenStore: env.Tokens, refresh: app.RefreshToken.Reveal()}}
+			Store: app.Seeded(env.Tokens)}
 	}
 	log, name := env.Log(), env.NameOr(TypeName)
 	var auth httpx.Authenticator = httpx.Bearer(o.Token.Reveal())

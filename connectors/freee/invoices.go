@@ -37,12 +37,7 @@ func (s *invoicesStream) Pages(ctx context.Context, cursor string) iter.Seq2[con
 			return
 		}
 		now := s.now()
-		cur := sweep(parseCursor(cursor, s.log), now, func(next time.Time) string {
-			if next.IsZero() {
-				return today(now).AddDate(0, 0, -o.FromDays).Format(dateLayout)
-			}
-			return next.AddDate(0, 0, -o.LookbackDays).Format(dateLayout)
-		})
+		cur := lookback(parseCursor(cursor, s.log), now, o)
 		for {
 			res, err := s.c.invoices(ctx, company, cur.From, cur.Offset, o.DealsPageSize)
 			if err != nil {

@@ -232,7 +232,7 @@ func New(o Options) (*Client, error) {
 		o.Transport = cleanhttp.DefaultPooledTransport()
 	}
 	if o.sleep == nil {
-		o.sleep = sleepCtx
+		o.sleep = Sleep
 	}
 	o.Secrets = append([]string(nil), o.Secrets...)
 
@@ -554,8 +554,10 @@ func encodeBody(body any) ([]byte, string, error) {
 	}
 }
 
-// sleepCtx waits for d or until ctx is done, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx is done, whichever comes first; it
+// returns ctx.Err() in the second case. Connectors that pace themselves
+// (Xero waiting out an empty minute) use it too.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/nayose/nayose/connectors"
@@ -50,40 +49,7 @@ type event struct {
 }
 
 func (s *eventsStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
-	return func(yield func(connectors.Page, error) bool) {
-		if s.inbox == nil {
-			return // checking a configuration: there is no database
-		}
-		var after int64
-		if cursor != "" {
-			n, err := strconv.ParseInt(cursor, 10, 64)
-			if err != nil {
-				yield(connectors.Page{}, fmt.Errorf("line events: cursor %q is not an event number", cursor))
-				return
-			}
-			after = n
-		}
-		for {
-			stored, err := s.inbox.WebhookEventsAfter(ctx, s.connector, after, EventsPageSize)
-			if err != nil {
-				yield(connectors.Page{}, fmt.Errorf("line events: %w", err))
-				return
-			}
-			if len(stored) == 0 {
-				return
-			}
-			page, err := s.page(ctx, stored)
-			if err != nil {
-				yield(connectors.Page{}, err)
-				return
-			}
-			after = stored[len(stored)-1].Seq
-			page.Cursor = strconv.FormatInt(after, 10)
-			if !yield(page, nil) {
-				return
-			}
-		}
-	}
+	return connectors.InboxPages(ctx, s.inbox, s.connector, cursor, EventsPageSize, s.page)
 }
 
 func (s *eventsStream) page(ctx context.Context, stored []connectors.StoredWebhookEvent) (connectors.Page, error) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -30,51 +29,20 @@ type inboxStream struct {
 	inbox     connectors.WebhookInbox
 	connector string
 	account   string
-	log       *slog.Logger
 }
 
 func (s *inboxStream) Name() string { return "webhook_messages" }
 
 func (s *inboxStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
-	return func(yield func(connectors.Page, error) bool) {
-		if s.inbox == nil {
-			return
-		}
-		after, err := parseSeq(cursor)
-		if err != nil {
-			s.log.Warn("unreadable cursor; reading the whole inbox", "error", err)
-			after = 0
-		}
-		for {
-			evs, err := s.inbox.WebhookEventsAfter(ctx, s.connector, after, inboxBatch)
-			if err != nil {
-				yield(connectors.Page{}, fmt.Errorf("meta webhook_messages: %w", err))
-				return
-			}
-			if len(evs) == 0 {
-				return
-			}
-			var out connectors.Page
-			for _, ev := range evs {
-				if err := s.readEvent(ctx, ev, &out); err != nil {
-					yield(connectors.Page{}, err)
-					return
-				}
-				after = ev.Seq
-			}
-			out.Cursor = strconv.FormatInt(after, 10)
-			if !yield(out, nil) || len(evs) < inboxBatch {
-				return
+	return connectors.InboxPages(ctx, s.inbox, s.connector, cursor, inboxBatch, func(ctx context.Context, evs []connectors.StoredWebhookEvent) (connectors.Page, error) {
+		var out connectors.Page
+		for _, ev := range evs {
+			if err := s.readEvent(ctx, ev, &out); err != nil {
+				return connectors.Page{}, err
 			}
 		}
-	}
-}
-
-func parseSeq(cursor string) (int64, error) {
-	if cursor == "" {
-		return 0, nil
-	}
-	return strconv.ParseInt(cursor, 10, 64)
+		return out, nil
+	})
 }
 
 // customerMessage reads a stored event as a message a customer sent.

@@ -202,7 +202,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	return &Source{
 		streams: []connectors.Stream{
 			&conversationsStream{c: cl, account: o.account(), overlap: o.Overlap.Std(), log: log.With("stream", "conversations")},
-			&inboxStream{inbox: env.Inbox, connector: name, account: o.account(), log: log.With("stream", "webhook_messages")},
+			&inboxStream{inbox: env.Inbox, connector: name, account: o.account()},
 		},
 		platform:    o.Platform,
 		account:     o.account(),

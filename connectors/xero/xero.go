@@ -9,7 +9,6 @@
 package xero
 
 import (
-	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -59,7 +58,7 @@ type Options struct {
 	AccessToken config.Secret `yaml:"access_token"`
 	// OAuthApp authorizes with the app's client id and secret and a
 	// refresh token; rotated tokens are kept encrypted in the database.
-	OAuthApp OAuthApp `yaml:"oauth"`
+	OAuthApp httpx.OAuthApp `yaml:"oauth"`
 	// TenantID is the organisation to read (xero-tenant-id); empty means
 	// the only one GET /Connections lists.
 	TenantID string `yaml:"tenant_id"`
@@ -82,13 +81,6 @@ type Options struct {
 	DayReserve int `yaml:"day_reserve"`
 	// RetryWait is the shortest wait before retrying a failed request.
 	RetryWait config.Duration `yaml:"retry_wait"`
-}
-
-// OAuthApp is the `oauth:` block.
-type OAuthApp struct {
-	ClientID     string        `yaml:"client_id"`
-	ClientSecret config.Secret `yaml:"client_secret"`
-	RefreshToken config.Secret `yaml:"refresh_token"`
 }
 
 func defaults() *Options {
@@ -158,22 +150,6 @@ var _ connectors.Source = (*Source)(nil)
 // merged-away contacts.
 func (s *Source) Streams() []connectors.Stream { return s.streams }
 
-// seededStore answers Load with the configured refresh token until the
-// store holds a token of its own, so the first run can refresh; from then
-// on the rotated tokens in the store are used.
-type seededStore struct {
-	connectors.TokenStore
-	refresh string
-}
-
-func (s seededStore) Load(ctx context.Context, key string) (*oauth2.Token, error) {
-	tok, err := s.TokenStore.Load(ctx, key)
-	if err != nil || tok != nil {
-		return tok, err
-	}
-	return &oauth2.Token{RefreshToken: s.refresh}, nil // expired: refreshed before use
-}
-
 // New builds a source from valid options. It has no side effects.
 func New(env connectors.Env, o *Options) (*Source, error) {
 	if err := connectors.CheckOptions(TypeName, o); err != nil {
@@ -189,7 +165,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 			ClientID:     app.ClientID,
 			ClientSecret: app.ClientSecret.Reveal(),
 			Endpoint:     oauth2.Endpoint{TokenURL: o.TokenURL, AuthStyle: oauth2.AuthStyleInHeader},
-		}, seededStore{TokenStore: env.Tokens, refresh: app.RefreshToken.Reveal()}, TypeName+"/"+name)
+		}, app.Seeded(env.Tokens), TypeName+"/"+name)
 	}
 	loc := env.Location
 	if loc == nil {
@@ -210,7 +186,7 @@ func New(env connectors.Env, o *Options) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xero: %w", err)
 	}
-	cl := &client{http: hc, opts: o, limits: lim, log: log, sleep: sleepCtx}
+	cl := &client{http: hc, opts: o, limits: lim, log: log, sleep: httpx.Sleep}
 	merges := &mergeMap{}
 	mk := func(name string, spec listSpec) *listStream {
 		return &listStream{c: cl, spec: spec, name: name, log: log.With("stream", name), overlap: o.Overlap.Std(), pageSize: o.PageSize}
