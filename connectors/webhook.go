@@ -55,10 +55,10 @@ type WebhookInbox interface {
 	// WebhookEventsAfter returns the connector's events stored after seq
 	// after, oldest first, at most limit of them.
 	WebhookEventsAfter(ctx context.Context, connector string, after int64, limit int) ([]StoredWebhookEvent, error)
-	// FirstWebhookEvent returns the Seq of the connector's first stored
-	// event of that type about that subject, or 0: a first message from a
-	// person is an inquiry.
-	FirstWebhookEvent(ctx context.Context, connector, eventType, subject string) (int64, error)
+	// FirstWebhookEvents returns, for each subject, the Seq of the
+	// connector's first stored event of that type about it (subjects with
+	// none are left out): a first message from a person is an inquiry.
+	FirstWebhookEvents(ctx context.Context, connector, eventType string, subjects []string) (map[string]int64, error)
 	// WebhookEventsAbout returns the connector's events of that type about
 	// that subject, newest first, at most limit of them: what a person
 	// said before, for details they gave in an earlier message.
@@ -95,6 +95,30 @@ func EqualHMACSHA256(key, msg, mac []byte) bool {
 func BodyHash(body []byte) string {
 	sum := sha256.Sum256(body)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// FirstEvents returns the Seqs of those of events (of eventType) that are
+// the first stored event of that type about their subject, asking the
+// inbox once for the whole batch.
+func FirstEvents(ctx context.Context, inbox WebhookInbox, connector, eventType string, events []StoredWebhookEvent) (map[int64]bool, error) {
+	var subjects []string
+	for _, e := range events {
+		if e.Type == eventType && e.Subject != "" {
+			subjects = append(subjects, e.Subject)
+		}
+	}
+	if len(subjects) == 0 {
+		return nil, nil
+	}
+	firsts, err := inbox.FirstWebhookEvents(ctx, connector, eventType, subjects)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(firsts))
+	for _, seq := range firsts {
+		out[seq] = true
+	}
+	return out, nil
 }
 
 // InboxPages reads a connector's stored webhook events after cursor (the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nayose/nayose/connectors"
@@ -120,17 +121,24 @@ func (i inbox) WebhookEventsAbout(ctx context.Context, connector, eventType, sub
 	return storedEvents(rows), nil
 }
 
-func (i inbox) FirstWebhookEvent(ctx context.Context, connector, eventType, subject string) (int64, error) {
-	var seq *int64
-	err := i.db.Gorm.WithContext(ctx).Model(&WebhookEvent{}).Select("MIN(id)").
-		Where("connector = ? AND subject = ? AND event_type = ?", connector, subject, eventType).Scan(&seq).Error
-	if err != nil {
-		return 0, fmt.Errorf("reading the first %s %s event of %s: %w", connector, eventType, subject, err)
+func (i inbox) FirstWebhookEvents(ctx context.Context, connector, eventType string, subjects []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(subjects))
+	subjects = slices.Compact(slices.Sorted(slices.Values(subjects)))
+	for chunk := range slices.Chunk(subjects, 500) {
+		var rows []struct {
+			Subject string
+			First   int64
+		}
+		err := i.db.Gorm.WithContext(ctx).Model(&WebhookEvent{}).Select("subject, MIN(id) AS first").
+			Where("connector = ? AND event_type = ? AND subject IN ?", connector, eventType, chunk).Group("subject").Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("reading the first %s %s events of %d subjects: %w", connector, eventType, len(chunk), err)
+		}
+		for _, r := range rows {
+			out[r.Subject] = r.First
+		}
 	}
-	if seq == nil {
-		return 0, nil
-	}
-	return *seq, nil
+	return out, nil
 }
 
 // WebhookEventsAfter returns a connector's events stored after the event

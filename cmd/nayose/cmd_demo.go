@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -188,32 +189,13 @@ func liveShop(ctx context.Context, out io.Writer, shop *demo.Shop, pace time.Dur
 			for _, d := range shop.Deliveries() {
 				r := d.Request.Clone(ctx)
 				r.URL.Path, r.RequestURI = "/webhooks/"+d.Connector, ""
-				w := &statusOnly{header: http.Header{}}
+				w := httptest.NewRecorder()
 				daemonHTTP.ServeHTTP(w, r)
-				if w.status != http.StatusOK {
-					fmt.Fprintf(out, "%s  shop: the %s webhook was answered %d\n", now.In(loc).Format("15:04:05"), d.Connector, w.status)
+				if w.Code != http.StatusOK {
+					fmt.Fprintf(out, "%s  shop: the %s webhook was answered %d\n", now.In(loc).Format("15:04:05"), d.Connector, w.Code)
 				}
 			}
 		}
-	}
-}
-
-// statusOnly is a ResponseWriter that keeps the status and drops the body.
-type statusOnly struct {
-	header http.Header
-	status int
-}
-
-func (w *statusOnly) Header() http.Header { return w.header }
-func (w *statusOnly) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return len(b), nil
-}
-func (w *statusOnly) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
 	}
 }
 

@@ -55,6 +55,10 @@ func (s *eventsStream) Pages(ctx context.Context, cursor string) iter.Seq2[conne
 func (s *eventsStream) page(ctx context.Context, stored []connectors.StoredWebhookEvent) (connectors.Page, error) {
 	var page connectors.Page
 	profiles := map[string]bool{} // users whose identity the page already holds
+	firsts, err := connectors.FirstEvents(ctx, s.inbox, s.connector, "message", stored)
+	if err != nil {
+		return connectors.Page{}, fmt.Errorf("line events: %w", err)
+	}
 	for _, se := range stored {
 		var ev event
 		if err := json.Unmarshal(se.Body, &ev); err != nil {
@@ -109,11 +113,7 @@ func (s *eventsStream) page(ctx context.Context, stored []connectors.StoredWebho
 				text = "[" + ev.Message.Type + "]"
 			}
 			page.Activities = append(page.Activities, act(connectors.KindMessage, ev.Message.ID, text))
-			first, err := s.inbox.FirstWebhookEvent(ctx, s.connector, "message", user)
-			if err != nil {
-				return connectors.Page{}, fmt.Errorf("line events: %w", err)
-			}
-			if first == se.Seq {
+			if firsts[se.Seq] {
 				page.Activities = append(page.Activities, act(connectors.KindInquiry, ev.Message.ID, text))
 			}
 		}

@@ -35,11 +35,13 @@ func (s *inboxStream) Name() string { return "webhook_messages" }
 
 func (s *inboxStream) Pages(ctx context.Context, cursor string) iter.Seq2[connectors.Page, error] {
 	return connectors.InboxPages(ctx, s.inbox, s.connector, cursor, inboxBatch, func(ctx context.Context, evs []connectors.StoredWebhookEvent) (connectors.Page, error) {
+		firsts, err := connectors.FirstEvents(ctx, s.inbox, s.connector, EventMessage, evs)
+		if err != nil {
+			return connectors.Page{}, fmt.Errorf("meta webhook_messages: %w", err)
+		}
 		var out connectors.Page
 		for _, ev := range evs {
-			if err := s.readEvent(ctx, ev, &out); err != nil {
-				return connectors.Page{}, err
-			}
+			s.readEvent(ev, firsts, &out)
 		}
 		return out, nil
 	})
@@ -61,15 +63,15 @@ func customerMessage(ev connectors.StoredWebhookEvent, account string) (messagin
 // (echoes of the business's own, reads, deliveries) are skipped; a message
 // that cannot be read is rejected with its mid. A sender's first message
 // event in the inbox is also an inquiry.
-func (s *inboxStream) readEvent(ctx context.Context, ev connectors.StoredWebhookEvent, out *connectors.Page) error {
+func (s *inboxStream) readEvent(ev connectors.StoredWebhookEvent, firsts map[int64]bool, out *connectors.Page) {
 	if ev.Type != EventMessage {
-		return nil
+		return
 	}
 	m, ok := customerMessage(ev, s.account)
 	if !ok {
 		var probe messaging
 		if json.Unmarshal(ev.Body, &probe) == nil && probe.Message != nil && probe.Sender.ID == s.account {
-			return nil // the business's own message, delivered without is_echo
+			return // the business's own message, delivered without is_echo
 		}
 		out.Rejects = append(out.Rejects, connectors.Reject{
 			ExternalID: ev.ID,
@@ -77,7 +79,7 @@ func (s *inboxStream) readEvent(ctx context.Context, ev connectors.StoredWebhook
 			Reason:     "a message event without a readable sender.id, message.mid or timestamp",
 			Raw:        validJSON(ev.Body),
 		})
-		return nil
+		return
 	}
 	at := time.UnixMilli(m.Timestamp).UTC()
 	summary := messageSummary(m)
@@ -89,11 +91,7 @@ func (s *inboxStream) readEvent(ctx context.Context, ev connectors.StoredWebhook
 		Summary:            summary,
 		Raw:                ev.Body,
 	})
-	first, err := s.inbox.FirstWebhookEvent(ctx, s.connector, EventMessage, m.Sender.ID)
-	if err != nil {
-		return fmt.Errorf("meta webhook_messages: %w", err)
-	}
-	if first == ev.Seq {
+	if firsts[ev.Seq] {
 		// Named by the message's mid, as the conversations stream names
 		// a conversation's inquiry by its first message.
 		out.Activities = append(out.Activities, connectors.Activity{
@@ -105,7 +103,6 @@ func (s *inboxStream) readEvent(ctx context.Context, ev connectors.StoredWebhook
 			Raw:                ev.Body,
 		})
 	}
-	return nil
 }
 
 // messageSummary is the text, or the kinds of attachment sent without.
