@@ -291,3 +291,27 @@ func stripHonorifics(s string) string {
 	}
 	return s
 }
+
+// StripDecoration keeps the name in a name people chose for themselves on
+// a social network (a LINE display name): "美咲🌸" is 美咲, "久美子(^^)"
+// 久美子, "☆さくら☆" さくら, "たかし（仕事用）" たかし. Bracketed asides go,
+// then everything but letters, marks, long-vowel marks, middle dots and
+// spaces; spaces are collapsed.
+func StripDecoration(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("(（[［【「『", r):
+			depth++
+		case strings.ContainsRune(")）]］】」』", r):
+			depth = max(0, depth-1)
+		case depth > 0:
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || r == 'ー' || r == '・':
+			b.WriteRune(r)
+		case unicode.IsSpace(r):
+			b.WriteRune(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}

@@ -248,3 +248,14 @@ func checkPersonName(t *testing.T, full, family, given, kana string) {
 		t.Fatalf("ParseName(%q, %q, %q, %q) = %+v: parts without Full", full, family, given, kana, n)
 	}
 }
+
+func TestStripDecoration(t *testing.T) {
+	for in, want := range map[string]string{
+		"美咲🌸": "美咲", "久美子(^^)": "久美子", "☆さくら☆": "さくら", "Misaki ✨ Tanaka": "Misaki Tanaka",
+		"たかし（仕事用）": "たかし", "☕": "", "佐藤 太郎": "佐藤 太郎", "ユーリー・コヴァレンコ": "ユーリー・コヴァレンコ",
+	} {
+		if got := StripDecoration(in); got != want {
+			t.Errorf("StripDecoration(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

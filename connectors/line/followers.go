@@ -8,11 +8,10 @@ import (
 	"iter"
 	"log/slog"
 	"net/http"
-	"strings"
-	"unicode"
 
 	"github.com/nayose/nayose/connectors"
 	"github.com/nayose/nayose/connectors/httpx"
+	"github.com/nayose/nayose/mapping"
 )
 
 // followersStream backfills the friends who followed before nayose
@@ -83,27 +82,5 @@ func identityOf(p profile) connectors.Identity {
 	if raw == nil {
 		raw, _ = json.Marshal(p)
 	}
-	return connectors.Identity{ExternalID: p.UserID, FullName: displayName(p.DisplayName), Raw: raw}
-}
-
-// displayName keeps the name in a LINE display name: "美咲🌸" is 美咲,
-// "久美子(^^)" 久美子, "☆さくら☆" さくら. Bracketed asides go, then
-// everything but letters, marks and spaces.
-func displayName(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("(（[［【「『", r):
-			depth++
-		case strings.ContainsRune(")）]］】」』", r):
-			depth = max(0, depth-1)
-		case depth > 0:
-		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || r == 'ー' || r == '・':
-			b.WriteRune(r)
-		case unicode.IsSpace(r):
-			b.WriteRune(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return connectors.Identity{ExternalID: p.UserID, FullName: mapping.StripDecoration(p.DisplayName), Raw: raw}
 }

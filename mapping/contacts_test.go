@@ -1,11 +1,11 @@
-package line
+package mapping
 
 import (
 	"slices"
 	"testing"
 )
 
-func TestContactsIn(t *testing.T) {
+func TestContactsInText(t *testing.T) {
 	cases := []struct {
 		text           string
 		emails, phones []string
@@ -19,20 +19,9 @@ func TestContactsIn(t *testing.T) {
 		{"ありがとうございました！", nil, nil},
 	}
 	for _, c := range cases {
-		emails, phones := contactsIn(c.text)
+		emails, phones := ContactsInText(c.text)
 		if !slices.Equal(emails, c.emails) || !slices.Equal(phones, c.phones) {
-			t.Errorf("contactsIn(%q) = %q, %q; want %q, %q", c.text, emails, phones, c.emails, c.phones)
-		}
-	}
-}
-
-func TestDisplayName(t *testing.T) {
-	for in, want := range map[string]string{
-		"美咲🌸": "美咲", "久美子(^^)": "久美子", "☆さくら☆": "さくら", "Misaki ✨ Tanaka": "Misaki Tanaka",
-		"たかし（仕事用）": "たかし", "☕": "", "佐藤 太郎": "佐藤 太郎", "ユーリー・コヴァレンコ": "ユーリー・コヴァレンコ",
-	} {
-		if got := displayName(in); got != want {
-			t.Errorf("displayName(%q) = %q, want %q", in, got, want)
+			t.Errorf("ContactsInText(%q) = %q, %q; want %q, %q", c.text, emails, phones, c.emails, c.phones)
 		}
 	}
 }
